@@ -1,0 +1,97 @@
+# svm-edu: build, run and test everything.
+#
+#   make run     boot the guest, load the driver, show the device (svmctl list)
+#   make test    host unit tests, then the guest tests on Debian's 6.1 and
+#                6.12 kernels (only KERNEL's when KERNEL is given)
+#
+# Both install what they need (Debian packages, QEMU source, guest kernels)
+# on first use. Everything built lands in build/.
+#
+# Variables: KERNEL=6.1|6.12 (guest kernel series), ACCEL=tcg|kvm.
+
+ifneq ($(KERNEL),)
+TEST_KERNELS := $(KERNEL)
+else
+TEST_KERNELS := 6.1 6.12
+endif
+KERNEL ?= 6.1
+export KERNEL ACCEL
+
+B := build
+CC := gcc
+CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude
+
+KDIR_FILE := $(B)/kernel/$(KERNEL)/kdir
+MOD_DIR := $(B)/module/$(KERNEL)/driver
+KO := $(MOD_DIR)/svm_edu.ko
+INITRAMFS := $(B)/initramfs/$(KERNEL).cpio.gz
+
+SVMCTL_SRCS := $(wildcard guest-userspace/svmctl/*.c)
+SVMCTL_HDRS := $(wildcard guest-userspace/svmctl/*.h) include/svm_edu_hw.h include/uapi/svm_edu.h
+GUEST_BINS := $(B)/guest/bin/svmctl
+
+CORE_SRCS := qemu-device/svm-edu-core.c
+CORE_HDRS := qemu-device/svm-edu-core.h include/svm_edu_hw.h
+UNIT_TESTS := $(B)/tests/test_core_regs
+
+.PHONY: all deps qemu kernel module userspace initramfs guest run unit test \
+	clean distclean help FORCE
+
+all: guest
+
+help:
+	@sed -n '2,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
+
+# Debian packages and the deb-src entry; redone when the list changes.
+$(B)/.deps-ok: scripts/deps.sh
+	@mkdir -p $(B)
+	bash scripts/deps.sh
+	@touch $@
+deps: $(B)/.deps-ok
+
+qemu: deps
+	bash scripts/build-qemu.sh
+
+kernel: deps
+	@bash scripts/kernel.sh $(KERNEL) >/dev/null
+
+# Kbuild wants the sources in the module's folder: link them there, one folder
+# per kernel series. W=1 with -Werror: a warning fails the build.
+module: kernel
+	@mkdir -p $(MOD_DIR)
+	@find $(MOD_DIR) -maxdepth 1 -type l -delete
+	@ln -sfn ../../../include $(B)/module/$(KERNEL)/include
+	@for f in driver/*; do ln -sf ../../../../$$f $(MOD_DIR)/; done
+	$(MAKE) -C $$(cat $(KDIR_FILE)) M=$(abspath $(MOD_DIR)) W=1 KCFLAGS=-Werror modules
+
+userspace: deps $(GUEST_BINS)
+
+$(B)/guest/bin/svmctl: $(SVMCTL_SRCS) $(SVMCTL_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(SVMCTL_SRCS) -lpci
+
+initramfs: module userspace
+	@mkdir -p $(B)/initramfs
+	bash scripts/mk-initramfs.sh $(KERNEL) $(INITRAMFS)
+
+guest: qemu kernel initramfs
+
+run: guest
+	scripts/run-guest -n run -- 'svmctl list'
+
+$(B)/tests/%: tests/unit/%.c $(CORE_SRCS) $(CORE_HDRS) tests/unit/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Iqemu-device -Itests/unit -o $@ $< $(CORE_SRCS)
+
+unit: deps $(UNIT_TESTS)
+
+test: unit
+	@for k in $(TEST_KERNELS); do $(MAKE) --no-print-directory guest KERNEL=$$k || exit 1; done
+	bash tests/run.sh $(TEST_KERNELS)
+
+# Keeps downloads (QEMU source, guest kernels) and the QEMU build.
+clean:
+	rm -rf $(B)/module $(B)/guest $(B)/initramfs $(B)/tests $(B)/logs
+
+distclean:
+	rm -rf $(B)

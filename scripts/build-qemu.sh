@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Build qemu-system-x86_64 with the svm-edu device from Debian 12's QEMU source.
+#
+#   build/qemu-src/   Debian's QEMU 7.2 source (apt-get source), with the
+#                     device overlaid: qemu-device/ files are symlinked into
+#                     hw/misc/ and its Kconfig, meson.build and trace-events
+#                     are appended to hw/misc's, between marker lines
+#   build/qemu/       the build folder; build/qemu/qemu-system-x86_64
+#
+# Re-running is incremental: only ninja runs when nothing but device sources
+# changed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+src=$SVM_BUILD/qemu-src
+out=$SVM_BUILD/qemu
+dev=$SVM_TOP/qemu-device
+
+fetch_source() {
+	local dl=$SVM_BUILD/qemu-dl
+	rm -rf "$dl" "$src.tmp"
+	mkdir -p "$dl"
+	chmod 777 "$dl"	# apt's _apt user writes the downloads
+	log "fetching Debian's QEMU source (apt-get source qemu)"
+	(cd "$dl" && apt-get source --download-only -qq qemu >/dev/null 2>&1) ||
+		die "apt-get source qemu failed: is there a deb-src entry? (scripts/deps.sh adds one)"
+	# dpkg-source applies Debian's patches, which the build depends on.
+	dpkg-source -x "$dl"/qemu_*.dsc "$src.tmp" >"$dl/dpkg-source.log" 2>&1 ||
+		die "dpkg-source failed, see $dl/dpkg-source.log"
+	mv "$src.tmp" "$src"
+	rm -rf "$dl"
+}
+
+# overlay_append FILE FRAGMENT: FILE = pristine FILE + FRAGMENT between
+# markers. The pristine copy is kept as FILE.svm-edu-orig.
+overlay_append() {
+	local file=$1 frag=$2
+	[ -f "$file.svm-edu-orig" ] || cp "$file" "$file.svm-edu-orig"
+	{
+		cat "$file.svm-edu-orig"
+		echo "# --- svm-edu overlay (generated from $(basename "$frag")) ---"
+		cat "$frag"
+		echo "# --- end of svm-edu overlay ---"
+	} | write_if_changed "$file"
+}
+
+overlay() {
+	local f rel
+	for f in svm-edu.c svm-edu-core.c svm-edu-core.h; do
+		ln -sfn "../../../../qemu-device/$f" "$src/hw/misc/$f"
+	done
+	ln -sfn "../../../../include/svm_edu_hw.h" "$src/hw/misc/svm_edu_hw.h"
+	for f in "$src"/hw/misc/svm-edu* "$src"/hw/misc/svm_edu_hw.h; do
+		[ -e "$f" ] || die "broken overlay link $f"
+	done
+	overlay_append "$src/hw/misc/meson.build" "$dev/meson.build"
+	overlay_append "$src/hw/misc/Kconfig" "$dev/Kconfig"
+	overlay_append "$src/hw/misc/trace-events" "$dev/trace-events"
+	write_if_changed "$src/configs/devices/x86_64-softmmu/svm-edu.mak" <"$dev/devices.mak"
+	rel=$(realpath --relative-to="$src/hw/misc" "$SVM_TOP")
+	[ "$rel" = "../../../.." ] || die "unexpected build layout ($rel)"
+}
+
+configure() {
+	log "configuring QEMU (x86_64-softmmu, minimal features)"
+	rm -rf "$out"
+	mkdir -p "$out"
+	(cd "$out" && "$src/configure" \
+		--target-list=x86_64-softmmu \
+		--meson=meson \
+		--without-default-features \
+		--without-default-devices \
+		--with-devices-x86_64=svm-edu \
+		--enable-trace-backends=log \
+		--disable-docs \
+		--disable-werror \
+		--disable-user >configure.log 2>&1) ||
+		die "QEMU configure failed, see $out/configure.log"
+}
+
+[ -f "$src/VERSION" ] || fetch_source
+overlay
+[ -f "$out/build.ninja" ] || configure
+log "building qemu-system-x86_64"
+ninja -C "$out" qemu-system-x86_64 >"$out/ninja.log" 2>&1 || {
+	tail -40 "$out/ninja.log" >&2
+	die "QEMU build failed, see $out/ninja.log"
+}
+# A tree configured before a new device file appeared needs meson to rerun;
+# ninja does that itself because the overlaid meson.build changed.
+"$out/qemu-system-x86_64" -device help 2>/dev/null | grep -q '"svm-edu"' ||
+	die "qemu-system-x86_64 was built without the svm-edu device"

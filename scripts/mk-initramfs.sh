@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Build the guest initramfs for one kernel series.
+#
+# Usage: scripts/mk-initramfs.sh SERIES OUTPUT.cpio.gz
+#
+# Contents: busybox (static), /init (scripts/guest-init), svm_edu.ko built for
+# SERIES, the guest binaries from build/guest/bin and the shared libraries
+# they need (libpci has no static build on Debian 12), and tests/guest/.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+series=${1:?usage: mk-initramfs.sh SERIES OUTPUT}
+output=${2:?usage: mk-initramfs.sh SERIES OUTPUT}
+ko=$SVM_BUILD/module/$series/driver/svm_edu.ko
+bins=$SVM_BUILD/guest/bin
+[ -f "$ko" ] || die "$ko is missing (make module KERNEL=$series)"
+[ -x /bin/busybox ] || die "/bin/busybox is missing (busybox-static)"
+
+root=$(mktemp -d "$SVM_BUILD/initramfs-root.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib/modules,proc,sys,dev,tmp,run,root,etc}
+cp /bin/busybox "$root/bin/busybox"
+install -m 755 "$SVM_TOP/scripts/guest-init" "$root/init"
+cp "$ko" "$root/lib/modules/"
+cp -r "$SVM_TOP/tests/guest" "$root/tests"
+
+# Guest binaries and every shared library they load, at the same paths.
+for b in "$bins"/*; do
+	[ -x "$b" ] || continue
+	cp "$b" "$root/usr/bin/"
+	ldd "$b" | awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }' |
+	while read -r lib; do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+done
+
+mkdir -p "$(dirname "$output")"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	gzip -1 >"$output.tmp"
+mv "$output.tmp" "$output"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The test harness behind 'make test': host unit tests, then the guest tests
+# once per kernel series given as arguments. Every suite prints TAP; this
+# counts the ok / not ok lines, counts a suite that fails without saying
+# which check failed (crash, timeout, kernel WARN) as one failure more, and
+# ends with the line "N passed, M failed". Exit status 1 on any failure.
+#
+# Usage: tests/run.sh SERIES...     (after 'make unit' and 'make guest')
+set -uo pipefail
+. "$(dirname "$0")/../scripts/lib.sh"
+
+passed=0
+failed=0
+failures=()
+
+# suite NAME COMMAND...: run one TAP-producing suite and count its results.
+suite() {
+	local name=$1 out rc p f
+	shift
+	echo "=== $name"
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -cE '^ok\b' "$out")
+	f=$(grep -cE '^not ok\b' "$out")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -eq 0 ] || failures+=("$name: $f check(s) failed")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		failed=$((failed + 1))
+		case $rc in
+		124) failures+=("$name: timed out") ;;
+		125) failures+=("$name: guest ended without a status (panic or crash)") ;;
+		126) failures+=("$name: kernel WARN/BUG/Oops/Call Trace on the console") ;;
+		*) failures+=("$name: exited with status $rc") ;;
+		esac
+	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$rc" -eq 0 ]; then
+		failed=$((failed + 1))
+		failures+=("$name: ran no check")
+	fi
+	rm -f "$out"
+}
+
+for t in "$SVM_BUILD"/tests/test_*; do
+	suite "unit: $(basename "$t")" "$t"
+done
+suite "unit: check-spec" sh "$SVM_TOP/tests/unit/check-spec.sh"
+
+for k in "$@"; do
+	suite "guest $k" env KERNEL="$k" "$SVM_TOP/scripts/run-guest" -n guest-tests -t 600 -- /tests/run-all.sh
+done
+
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "failures:"
+	printf '  %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
