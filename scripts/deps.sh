@@ -20,7 +20,7 @@ PACKAGES=(
 	# firmware for the q35 machine
 	seabios qemu-system-data
 	# kernel module builds
-	bc libelf-dev
+	bc libelf-dev libssl3 gcc-12 pahole
 )
 
 missing=()
