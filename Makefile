@@ -1,8 +1,10 @@
 # svm-edu: build, run and test everything.
 #
 #   make run     boot the guest, load the driver, show the device (svmctl list)
-#   make test    host unit tests, then the guest tests on Debian's 6.1 and
-#                6.12 kernels (only KERNEL's when KERNEL is given)
+#   make test    host unit tests, the device qtest, a 30 s fuzz run, then
+#                the guest tests on Debian's 6.1 and 6.12 kernels (only
+#                KERNEL's when KERNEL is given)
+#   make fuzz    the device-core fuzzer for FUZZ_SECONDS (default 600)
 #
 # Both install what they need (Debian packages, QEMU source, guest kernels)
 # on first use. Everything built lands in build/.
@@ -30,12 +32,15 @@ SVMCTL_SRCS := $(wildcard guest-userspace/svmctl/*.c)
 SVMCTL_HDRS := $(wildcard guest-userspace/svmctl/*.h) include/svm_edu_hw.h include/uapi/svm_edu.h
 GUEST_BINS := $(B)/guest/bin/svmctl
 
-CORE_SRCS := qemu-device/svm-edu-core.c
+CORE_SRCS := $(wildcard qemu-device/svm-edu-*.c)
 CORE_HDRS := qemu-device/svm-edu-core.h include/svm_edu_hw.h
-UNIT_TESTS := $(B)/tests/test_core_regs
+FAKE := tests/unit/fake_guest.c tests/unit/fake_guest.h tests/unit/tap.h
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+FUZZER := $(B)/fuzz/fuzz_core
+FUZZ_SECONDS ?= 600
 
-.PHONY: all deps qemu kernel module userspace initramfs guest run unit test \
-	clean distclean help FORCE
+.PHONY: all deps qemu kernel module userspace initramfs guest run unit fuzz \
+	test clean distclean help FORCE
 
 all: guest
 
@@ -79,13 +84,26 @@ guest: qemu kernel initramfs
 run: guest
 	scripts/run-guest -n run -- 'svmctl list'
 
-$(B)/tests/%: tests/unit/%.c $(CORE_SRCS) $(CORE_HDRS) tests/unit/tap.h
+# Host unit tests: the device core with a fake guest behind its host ops.
+$(B)/tests/%: tests/unit/%.c $(CORE_SRCS) $(CORE_HDRS) $(FAKE)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Iqemu-device -Itests/unit -o $@ $< $(CORE_SRCS)
+	$(CC) $(CFLAGS) -pthread -Iqemu-device -Itests/unit -o $@ $< \
+		tests/unit/fake_guest.c $(CORE_SRCS)
 
 unit: deps $(UNIT_TESTS)
 
-test: unit
+# libFuzzer with ASan and UBSan over the core; 'make fuzz' runs it for
+# FUZZ_SECONDS (600), 'make test' for 30 s. The corpus stays in build/fuzz/.
+$(FUZZER): tests/fuzz/fuzz_core.c $(CORE_SRCS) $(CORE_HDRS) $(FAKE)
+	@mkdir -p $(dir $@)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -pthread -Iinclude -Iqemu-device \
+		-Itests/unit -o $@ $< tests/unit/fake_guest.c $(CORE_SRCS)
+
+fuzz: deps $(FUZZER)
+	bash tests/fuzz/run-fuzz.sh $(FUZZER) $(B)/fuzz/corpus $(FUZZ_SECONDS)
+
+test: unit $(FUZZER) qemu
 	@for k in $(TEST_KERNELS); do $(MAKE) --no-print-directory guest KERNEL=$$k || exit 1; done
 	bash tests/run.sh $(TEST_KERNELS)
 

@@ -34,18 +34,19 @@
 #define SVM_EDU_ID_MAGIC		0x454d5653u
 
 /* Interface version: major in bits 31:16, minor in bits 15:0 */
-#define SVM_EDU_VERSION_MAJOR		0
-#define SVM_EDU_VERSION_MINOR		1
+#define SVM_EDU_VERSION_MAJOR		1
+#define SVM_EDU_VERSION_MINOR		0
 #define SVM_EDU_VERSION \
 	((SVM_EDU_VERSION_MAJOR << 16) | SVM_EDU_VERSION_MINOR)
 
 /*
  * BAR0 register map. Registers are 32 or 64 bits wide, naturally aligned.
- * 32-bit registers accept 4-byte accesses; 64-bit registers accept one
- * 8-byte access or two 4-byte accesses (low half first). Reads of
- * unassigned offsets return 0 and writes to them are ignored (and logged
- * as guest errors by the device).
+ * 32-bit registers take 4-byte accesses; an 8-byte read at an 8-byte aligned
+ * offset returns the pair of registers there. 64-bit registers take one
+ * 8-byte access or two 4-byte accesses. Reads of unassigned offsets return 0;
+ * anything else that breaks these rules sets SVM_EDU_ERR_BAD_ACCESS.
  */
+/* Identification and control */
 #define SVM_EDU_REG_ID			0x000	/* RO 32: SVM_EDU_ID_MAGIC */
 #define SVM_EDU_REG_VERSION		0x004	/* RO 32: SVM_EDU_VERSION */
 #define SVM_EDU_REG_CAP			0x008	/* RO 64: SVM_EDU_CAP_* */
@@ -56,6 +57,43 @@
 #define SVM_EDU_REG_STATUS		0x024	/* RO 32: SVM_EDU_STATUS_* */
 #define SVM_EDU_REG_ERROR		0x028	/* RW1C 32: SVM_EDU_ERR_* */
 #define SVM_EDU_REG_IRQ_TEST		0x02c	/* WO 32: raise vector N */
+#define SVM_EDU_REG_STALE_POLICY	0x030	/* RW 32: SVM_EDU_STALE_* */
+#define SVM_EDU_REG_COUNTER_RESET	0x034	/* WO 32: 1 zeroes counters */
+/* PASID table */
+#define SVM_EDU_REG_PASID_TABLE		0x100	/* RW 64: guest-physical */
+#define SVM_EDU_REG_PASID_ENTRIES	0x108	/* RW 32: entries in table */
+/* Submission ring */
+#define SVM_EDU_REG_SQ_BASE		0x200	/* RW 64: guest-physical */
+#define SVM_EDU_REG_SQ_SIZE		0x208	/* RW 32: entries, 2^n */
+#define SVM_EDU_REG_SQ_TAIL		0x20c	/* RW 32: doorbell */
+#define SVM_EDU_REG_SQ_HEAD		0x210	/* RO 32: next to consume */
+#define SVM_EDU_REG_SQ_ERR_INDEX	0x214	/* RO 32: last failed desc */
+/* Invalidation: register interface (synchronous) */
+#define SVM_EDU_REG_INV_ADDR		0x300	/* RW 64: address operand */
+#define SVM_EDU_REG_INV_PASID		0x308	/* RW 32: PASID operand */
+#define SVM_EDU_REG_INV_CMD		0x30c	/* WO 32: type | order, runs it */
+/* Invalidation queue */
+#define SVM_EDU_REG_IQ_BASE		0x310	/* RW 64: guest-physical */
+#define SVM_EDU_REG_IQ_SIZE		0x318	/* RW 32: entries, 2^n */
+#define SVM_EDU_REG_IQ_TAIL		0x31c	/* RW 32: doorbell */
+#define SVM_EDU_REG_IQ_HEAD		0x320	/* RO 32: next to consume */
+#define SVM_EDU_REG_IQ_ERR_INDEX	0x324	/* RO 32: last bad desc */
+/* Page requests: reserved for the page-request interface */
+#define SVM_EDU_REG_PRQ_BASE		0x380	/* RW 64: reserved */
+#define SVM_EDU_REG_PRQ_SIZE		0x388	/* RW 32: reserved */
+#define SVM_EDU_REG_PRQ_TAIL		0x38c	/* RO 32: reserved */
+#define SVM_EDU_REG_PRQ_HEAD		0x390	/* RW 32: reserved */
+#define SVM_EDU_REG_PRQ_RESP		0x398	/* WO 64: reserved */
+/* IOTLB probe */
+#define SVM_EDU_REG_PROBE_ADDR		0x500	/* RW 64: virtual address */
+#define SVM_EDU_REG_PROBE_PASID		0x508	/* RW 32: PASID */
+#define SVM_EDU_REG_PROBE_RESULT	0x510	/* RO 64: SVM_EDU_PROBE_* */
+/* Stale-translation log */
+#define SVM_EDU_REG_STALE_COUNT		0x600	/* RO 32: events since reset */
+#define SVM_EDU_REG_STALE_LOG_SIZE	0x604	/* RO 32: log entries */
+#define SVM_EDU_REG_STALE_LOG		0x700	/* RO: SVM_EDU_STALE_LOG_* */
+/* Counters: 64-bit, RO, SVM_EDU_CNT_* at SVM_EDU_REG_COUNTERS + 8 * n */
+#define SVM_EDU_REG_COUNTERS		0x400
 
 /* SVM_EDU_REG_CAP bits */
 #define SVM_EDU_CAP_PASID_BITS_MASK	0x1full		/* bits 4:0 */
@@ -63,21 +101,96 @@
 #define SVM_EDU_CAP_PG1G		(1ull << 9)	/* 1 GiB leaves */
 #define SVM_EDU_CAP_IOTLB		(1ull << 10)
 #define SVM_EDU_CAP_STALE_CHECK		(1ull << 11)
+#define SVM_EDU_CAP_INV_QUEUE		(1ull << 12)
+#define SVM_EDU_CAP_DMA			(1ull << 13)
 
 /* SVM_EDU_REG_IOTLB_GEOM fields */
 #define SVM_EDU_IOTLB_GEOM_ENTRIES(v)	((v) & 0xffffu)
 #define SVM_EDU_IOTLB_GEOM_WAYS(v)	(((v) >> 16) & 0xffu)
 
 /* SVM_EDU_REG_CTRL bits */
-#define SVM_EDU_CTRL_ENABLE		(1u << 0)
+#define SVM_EDU_CTRL_ENABLE		(1u << 0)	/* DMA and queues run */
 #define SVM_EDU_CTRL_RESET		(1u << 31)	/* self-clearing */
 
 /* SVM_EDU_REG_STATUS bits */
 #define SVM_EDU_STATUS_ENABLED		(1u << 0)
+#define SVM_EDU_STATUS_DMA_BUSY		(1u << 1)	/* descriptors pending */
 
 /* SVM_EDU_REG_ERROR bits: sticky until written back as 1 */
 #define SVM_EDU_ERR_BAD_ACCESS		(1u << 0)	/* bad size/offset */
 #define SVM_EDU_ERR_BAD_VECTOR		(1u << 1)	/* IRQ_TEST range */
+#define SVM_EDU_ERR_SQ_CONFIG		(1u << 2)	/* bad ring setup/tail */
+#define SVM_EDU_ERR_SQ_FETCH		(1u << 3)	/* ring not in RAM */
+#define SVM_EDU_ERR_DESC		(1u << 4)	/* a descriptor failed */
+#define SVM_EDU_ERR_COMPLETION		(1u << 5)	/* record not written */
+#define SVM_EDU_ERR_IQ_CONFIG		(1u << 6)	/* bad queue setup/tail */
+#define SVM_EDU_ERR_IQ_DESC		(1u << 7)	/* bad inv. descriptor */
+#define SVM_EDU_ERR_PASID_TABLE		(1u << 8)	/* entry not readable */
+
+/* SVM_EDU_REG_STALE_POLICY values */
+#define SVM_EDU_STALE_OFF		0	/* no checking */
+#define SVM_EDU_STALE_REPORT		1	/* log, then use the fresh one */
+#define SVM_EDU_STALE_ABORT		2	/* log, fail the descriptor */
+#define SVM_EDU_STALE_USE		3	/* log, use the stale one */
+
+/* SVM_EDU_REG_PROBE_RESULT fields */
+#define SVM_EDU_PROBE_HIT		(1ull << 0)
+#define SVM_EDU_PROBE_WRITABLE		(1ull << 1)
+#define SVM_EDU_PROBE_SIZE_SHIFT	2	/* bits 3:2: SVM_EDU_PGSZ_* */
+#define SVM_EDU_PROBE_SIZE_MASK		(3ull << 2)
+#define SVM_EDU_PROBE_PA_MASK		0x000ffffffffff000ull
+
+/* Page sizes as encoded in the probe result and the stale log */
+#define SVM_EDU_PGSZ_4K			0
+#define SVM_EDU_PGSZ_2M			1
+#define SVM_EDU_PGSZ_1G			2
+
+/*
+ * Stale log: SVM_EDU_STALE_LOG_ENTRIES entries of 32 bytes from
+ * SVM_EDU_REG_STALE_LOG, event n (counting from 0 since reset) in entry
+ * n % SVM_EDU_STALE_LOG_ENTRIES.
+ */
+#define SVM_EDU_STALE_LOG_ENTRIES	16
+#define SVM_EDU_STALE_LOG_STRIDE	32
+#define SVM_EDU_STALE_LOG_PASID		0x00	/* 32: PASID */
+#define SVM_EDU_STALE_LOG_INFO		0x04	/* 32: SVM_EDU_STALE_INFO_* */
+#define SVM_EDU_STALE_LOG_VA		0x08	/* 64: virtual address */
+#define SVM_EDU_STALE_LOG_CACHED_PA	0x10	/* 64: PA the IOTLB held */
+#define SVM_EDU_STALE_LOG_FRESH_PA	0x18	/* 64: PA now, or ~0 */
+#define SVM_EDU_STALE_INFO_WRITE	(1u << 0)	/* access was a write */
+#define SVM_EDU_STALE_INFO_NOT_PRESENT	(1u << 1)	/* now not mapped */
+#define SVM_EDU_STALE_INFO_OTHER_FRAME	(1u << 2)	/* now another frame */
+#define SVM_EDU_STALE_INFO_FEWER_RIGHTS	(1u << 3)	/* access not allowed */
+#define SVM_EDU_STALE_NOT_PRESENT_PA	(~0ull)
+
+/* Counters: index n is at SVM_EDU_REG_COUNTERS + 8 * n */
+enum svm_edu_counter {
+	SVM_EDU_CNT_DESCRIPTORS,	/* descriptors completed */
+	SVM_EDU_CNT_BYTES,		/* bytes processed by DMA */
+	SVM_EDU_CNT_IOTLB_HITS,
+	SVM_EDU_CNT_IOTLB_MISSES,
+	SVM_EDU_CNT_IOTLB_EVICTIONS,
+	SVM_EDU_CNT_WALKS,		/* page walks started */
+	SVM_EDU_CNT_PTE_READS,		/* paging-entry reads */
+	SVM_EDU_CNT_AD_UPDATES,		/* A/D bits set by cmpxchg */
+	SVM_EDU_CNT_INV_PAGE,		/* invalidation commands ... */
+	SVM_EDU_CNT_INV_PASID,
+	SVM_EDU_CNT_INV_GLOBAL,
+	SVM_EDU_CNT_INV_PASID_CACHE,
+	SVM_EDU_CNT_INV_DRAIN,
+	SVM_EDU_CNT_INV_WAIT,
+	SVM_EDU_CNT_INV_DROPPED,	/* IOTLB entries dropped by them */
+	SVM_EDU_CNT_FAULT_NOT_PRESENT,
+	SVM_EDU_CNT_FAULT_PERM,		/* write-protect, supervisor */
+	SVM_EDU_CNT_FAULT_BAD,		/* reserved bit, non-canonical, bus */
+	SVM_EDU_CNT_FAULT_REWALK,	/* fault on a cached entry: re-walk */
+	SVM_EDU_CNT_PAGE_REQUESTS,
+	SVM_EDU_CNT_STALE,		/* stale-translation accesses */
+	SVM_EDU_CNT_BUSY_NS,		/* host ns spent on descriptors */
+	SVM_EDU_CNT_DESC_ERRORS,	/* descriptors not successful */
+	SVM_EDU_CNT_INV_DESCS,		/* invalidation descriptors */
+	SVM_EDU_NR_COUNTERS
+};
 
 /* MSI-X vectors */
 #define SVM_EDU_VEC_DMA_DONE		0
@@ -85,5 +198,116 @@
 #define SVM_EDU_VEC_PAGE_REQ		2
 #define SVM_EDU_VEC_ERROR		3
 #define SVM_EDU_NR_VECTORS		4
+
+/*
+ * PASID table entry (32 bytes), at PASID_TABLE + 32 * PASID.
+ */
+#define SVM_EDU_PASID_ENTRY_SIZE	32
+#define SVM_EDU_PE_FLAGS		0x00	/* 64: SVM_EDU_PE_* */
+#define SVM_EDU_PE_PGD			0x08	/* 64: root table physical */
+#define SVM_EDU_PE_VALID		(1ull << 0)
+#define SVM_EDU_PE_LA57			(1ull << 1)	/* 5-level table */
+#define SVM_EDU_PE_WRITE		(1ull << 2)	/* writes allowed */
+#define SVM_EDU_PE_AD			(1ull << 3)	/* set A/D bits */
+#define SVM_EDU_PE_FPD			(1ull << 4)	/* blocked, silent */
+#define SVM_EDU_PE_FLAGS_MASK		0x1full
+#define SVM_EDU_PE_PGD_MASK		0x000ffffffffff000ull
+
+/*
+ * Submission descriptor (64 bytes). Reserved fields must be zero.
+ */
+#define SVM_EDU_DESC_SIZE		64
+struct svm_edu_desc {
+	uint16_t opcode;	/* SVM_EDU_OP_* */
+	uint16_t flags;		/* SVM_EDU_DESC_F_* */
+	uint32_t pasid;		/* written by the driver, never by users */
+	uint64_t src;		/* source VA (COPY, COMPARE) */
+	uint64_t dst;		/* destination VA (COPY, FILL, COMPARE) */
+	uint32_t len;		/* bytes, 1 .. SVM_EDU_DESC_MAX_LEN */
+	uint32_t rsvd0;
+	uint64_t pattern;	/* FILL: 8-byte pattern */
+	uint64_t completion;	/* VA of the completion record */
+	uint64_t cookie;	/* copied into the completion record */
+	uint64_t rsvd1;
+};
+
+#define SVM_EDU_OP_NOP			0
+#define SVM_EDU_OP_COPY			1
+#define SVM_EDU_OP_FILL			2
+#define SVM_EDU_OP_COMPARE		3
+
+#define SVM_EDU_DESC_F_IRQ		(1u << 0)	/* DMA_DONE vector */
+#define SVM_EDU_DESC_F_RECORD		(1u << 1)	/* write completion */
+#define SVM_EDU_DESC_F_BLOCK_ON_FAULT	(1u << 2)	/* reserved for now */
+#define SVM_EDU_DESC_F_MASK		0x0003u		/* accepted flags */
+
+#define SVM_EDU_DESC_MAX_LEN		(1u << 30)
+
+/*
+ * Completion record (32 bytes), written through the PASID's translation at
+ * desc.completion, which must be 32-byte aligned. The status byte is
+ * written last.
+ */
+#define SVM_EDU_COMPLETION_SIZE		32
+#define SVM_EDU_COMPLETION_ALIGN	32
+struct svm_edu_completion {
+	uint8_t status;		/* SVM_EDU_CS_*; 0 until written */
+	uint8_t fault_info;	/* SVM_EDU_FAULT_* when status is a fault */
+	uint8_t result;		/* COMPARE: 0 equal, 1 different */
+	uint8_t rsvd0;
+	uint32_t bytes_completed; /* COMPARE mismatch: offset of the first */
+	uint64_t fault_addr;	/* VA that faulted */
+	uint64_t cookie;	/* desc.cookie */
+	uint64_t rsvd1;
+};
+
+#define SVM_EDU_CS_NONE			0	/* not written yet */
+#define SVM_EDU_CS_SUCCESS		1
+#define SVM_EDU_CS_PAGE_FAULT		2	/* not present */
+#define SVM_EDU_CS_PERM_FAULT		3	/* write-protected, supervisor */
+#define SVM_EDU_CS_INVALID_DESC		4
+#define SVM_EDU_CS_PASID_INVALID	5	/* entry invalid, FPD, range */
+#define SVM_EDU_CS_STALE_ABORT		6	/* checker policy abort */
+#define SVM_EDU_CS_TRANSLATION_ERROR	7	/* reserved bit, non-canonical,
+						 * table not in RAM */
+#define SVM_EDU_CS_MEMORY_ERROR		8	/* translated PA not RAM */
+
+/* fault_info bits */
+#define SVM_EDU_FAULT_WRITE		(1u << 0)	/* a write faulted */
+#define SVM_EDU_FAULT_NOT_PRESENT	(1u << 1)
+#define SVM_EDU_FAULT_WRITE_PROTECT	(1u << 2)
+#define SVM_EDU_FAULT_SUPERVISOR	(1u << 3)
+#define SVM_EDU_FAULT_RESERVED		(1u << 4)
+#define SVM_EDU_FAULT_NON_CANONICAL	(1u << 5)
+#define SVM_EDU_FAULT_BAD_TABLE		(1u << 6)	/* table not RAM */
+
+/*
+ * Invalidation: SVM_EDU_REG_INV_CMD and queue descriptors share the type
+ * and order encoding.
+ */
+#define SVM_EDU_INV_PAGE		1	/* PASID, ADDR, 2^order pages */
+#define SVM_EDU_INV_PASID		2	/* every entry of PASID */
+#define SVM_EDU_INV_GLOBAL		3	/* every entry */
+#define SVM_EDU_INV_PASID_CACHE		4	/* cached PASID entry (or all) */
+#define SVM_EDU_INV_DRAIN		5	/* wait for PASID's DMA chunk */
+#define SVM_EDU_INV_WAIT		6	/* queue only: status write */
+#define SVM_EDU_INV_CMD_TYPE(v)		((v) & 0xffu)
+#define SVM_EDU_INV_CMD_ORDER(v)	(((v) >> 8) & 0x3fu)
+#define SVM_EDU_INV_CMD_ALL_PASIDS	(1u << 16)	/* PASID_CACHE */
+#define SVM_EDU_INV_ORDER_MAX		36		/* 2^36 pages */
+
+/* Invalidation queue descriptor (32 bytes) */
+#define SVM_EDU_INV_DESC_SIZE		32
+struct svm_edu_inv_desc {
+	uint32_t cmd;		/* type | order << 8 | flags, as INV_CMD */
+	uint32_t pasid;
+	uint64_t addr;		/* PAGE: VA; WAIT: status guest-physical */
+	uint32_t data;		/* WAIT: value written at addr */
+	uint32_t rsvd0;
+	uint64_t rsvd1;
+};
+
+#define SVM_EDU_INV_WAIT_IRQ		(1u << 17)	/* raise INV_WAIT */
+#define SVM_EDU_INV_WAIT_STATUS		(1u << 18)	/* write data */
 
 #endif /* SVM_EDU_HW_H */

@@ -1,25 +1,82 @@
 /*
- * svm-edu device core: register file and device logic in plain C.
+ * svm-edu device core: the whole device logic in plain C.
  *
  * Nothing here includes QEMU headers. The core reaches the outside world
- * (guest memory, interrupts, logging) only through SvmEduHostOps, so the same
- * code runs inside QEMU (svm-edu.c provides the ops) and in host unit tests
- * and fuzzers (which provide fakes).
+ * (guest memory, interrupts, logging, time, tracing) only through
+ * SvmEduHostOps, so the same code runs inside QEMU (svm-edu.c provides the
+ * ops and the DMA thread) and in host unit tests and the fuzzer.
+ *
+ * Concurrency: one mutex (SvmEduCore.lock) serializes register accesses,
+ * invalidations and DMA chunks. A DMA chunk (at most one page of source and
+ * destination) translates and copies with the lock held, so an invalidation
+ * waits for the chunk in progress and the next chunk translates again.
+ * Host callbacks are called with the lock held except raise_irq, which is
+ * called after the lock is dropped.
  *
  * SPDX-License-Identifier: MIT
  */
 #ifndef SVM_EDU_CORE_H
 #define SVM_EDU_CORE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "svm_edu_hw.h"
 
+/* Physical address width the walker accepts in paging entries. */
+#define SVM_EDU_PHYS_BITS           46
+#define SVM_EDU_IOTLB_MAX_ENTRIES   4096
+#define SVM_EDU_MAX_PASID_BITS      20
+#define SVM_EDU_PASID_CACHE_SIZE    16
+#define SVM_EDU_RING_MAX            4096
+#define SVM_EDU_PAGE_SIZE           4096ull
+/* Walk restarts allowed when the guest changes an entry under a cmpxchg. */
+#define SVM_EDU_WALK_RETRIES        16
+
+typedef enum SvmEduTraceKind {
+    SVM_EDU_TR_WALK,        /* pasid va pa size fault */
+    SVM_EDU_TR_HIT,         /* pasid va pa size */
+    SVM_EDU_TR_MISS,        /* pasid va */
+    SVM_EDU_TR_EVICT,       /* pasid va size */
+    SVM_EDU_TR_INVALIDATE,  /* pasid va(addr) size(order) arg(type) */
+    SVM_EDU_TR_STALE,       /* pasid va pa(cached) arg(fresh pa) */
+    SVM_EDU_TR_FAULT,       /* pasid va fault */
+    SVM_EDU_TR_DESC,        /* pasid arg(opcode) size(len) fault(status) */
+} SvmEduTraceKind;
+
+typedef struct SvmEduTrace {
+    SvmEduTraceKind kind;
+    uint32_t pasid;
+    uint64_t va;
+    uint64_t pa;
+    uint64_t size;
+    uint64_t arg;
+    uint32_t fault;
+} SvmEduTrace;
+
 typedef struct SvmEduHostOps {
-    /* Raise MSI-X vector @vec (0 .. SVM_EDU_NR_VECTORS - 1). */
+    /*
+     * Guest-physical memory. Return 0, or -1 when the range is not RAM
+     * (the core never touches anything else).
+     */
+    int (*mem_read)(void *opaque, uint64_t pa, void *buf, uint32_t len);
+    int (*mem_write)(void *opaque, uint64_t pa, const void *buf,
+                     uint32_t len);
+    /*
+     * Atomic compare-and-swap of the little-endian 64-bit word at @pa
+     * (8-byte aligned). Stores the previous value in @seen. 0, or -1 when
+     * @pa is not RAM.
+     */
+    int (*mem_cmpxchg64)(void *opaque, uint64_t pa, uint64_t expected,
+                         uint64_t desired, uint64_t *seen);
+    /* Raise MSI-X vector @vec; called without the core lock. */
     void (*raise_irq)(void *opaque, unsigned vec);
     /* Report a guest programming error (QEMU: LOG_GUEST_ERROR). */
     void (*guest_error)(void *opaque, const char *msg);
+    /* Host monotonic time in ns, for the busy-time counter. Optional. */
+    uint64_t (*now_ns)(void *opaque);
+    /* Trace hook. Optional. */
+    void (*trace)(void *opaque, const SvmEduTrace *ev);
 } SvmEduHostOps;
 
 typedef struct SvmEduConfig {
@@ -27,38 +84,181 @@ typedef struct SvmEduConfig {
     uint32_t iotlb_ways;
     uint32_t pasid_bits;
     bool la57;
+    uint32_t stale_policy;  /* SVM_EDU_STALE_*, the reset value */
 } SvmEduConfig;
+
+typedef struct SvmEduIotlbEntry {
+    bool valid;
+    bool writable;          /* writes allowed and D already set */
+    uint8_t pgsz;           /* SVM_EDU_PGSZ_* */
+    uint32_t pasid;
+    uint64_t va;            /* aligned to the page size */
+    uint64_t pa;            /* aligned to the page size */
+    uint64_t stamp;         /* last use, for LRU */
+} SvmEduIotlbEntry;
+
+typedef struct SvmEduPasidEntry {
+    bool cached;
+    uint32_t pasid;
+    uint64_t flags;         /* SVM_EDU_PE_* */
+    uint64_t pgd;
+} SvmEduPasidEntry;
+
+typedef struct SvmEduStaleEvent {
+    uint32_t pasid;
+    uint32_t info;
+    uint64_t va;
+    uint64_t cached_pa;
+    uint64_t fresh_pa;
+} SvmEduStaleEvent;
 
 typedef struct SvmEduCore {
     const SvmEduHostOps *ops;
     void *opaque;
     SvmEduConfig cfg;
 
+    pthread_mutex_t lock;
+    pthread_cond_t work;    /* SQ doorbell, enable, stop */
+    bool stop;
+    /*
+     * Bumped by reset and by writes to SQ_BASE/SQ_SIZE: a descriptor in
+     * flight across it is dropped.
+     */
+    uint64_t epoch;
+    uint32_t pending_irqs;  /* raised when the lock is next dropped */
+
+    /* Registers */
     uint32_t scratch;
     uint32_t ctrl;
     uint32_t error;
+    uint32_t stale_policy;
+    uint64_t pasid_table;
+    uint32_t pasid_entries;
+    uint64_t sq_base;
+    uint32_t sq_size;
+    uint32_t sq_tail;
+    uint32_t sq_head;
+    uint32_t sq_err_index;
+    bool sq_halted;         /* fetch failed: until SQ is reprogrammed */
+    bool sq_active;         /* a descriptor is being processed */
+    uint64_t inv_addr;
+    uint32_t inv_pasid;
+    uint64_t iq_base;
+    uint32_t iq_size;
+    uint32_t iq_tail;
+    uint32_t iq_head;
+    uint32_t iq_err_index;
+    uint64_t probe_addr;
+    uint32_t probe_pasid;
+
+    /* Caches */
+    SvmEduIotlbEntry *iotlb;    /* sets * ways, set-major */
+    uint32_t iotlb_sets;
+    uint64_t iotlb_stamp;
+    SvmEduPasidEntry pasid_cache[SVM_EDU_PASID_CACHE_SIZE];
+
+    /* Observability */
+    uint64_t counters[SVM_EDU_NR_COUNTERS];
+    uint32_t stale_count;
+    SvmEduStaleEvent stale_log[SVM_EDU_STALE_LOG_ENTRIES];
 } SvmEduCore;
 
-/* Limits accepted by svm_edu_core_check_config(). */
-#define SVM_EDU_IOTLB_MAX_ENTRIES   4096
-#define SVM_EDU_MAX_PASID_BITS      20
+/* Result of a page walk. */
+typedef struct SvmEduWalk {
+    uint32_t fault;         /* SVM_EDU_FAULT_*; 0: translated */
+    uint8_t pgsz;           /* SVM_EDU_PGSZ_* of the leaf */
+    bool writable;          /* a write may use this translation now */
+    uint64_t pa;            /* leaf frame, aligned to the page size */
+} SvmEduWalk;
 
-/*
- * Validate @cfg. Returns NULL when it is acceptable, otherwise a static
- * string saying what is wrong.
- */
+/* Little-endian loads and stores on guest-memory images. */
+static inline uint64_t svm_edu_ld_le(const uint8_t *p, unsigned bytes)
+{
+    uint64_t v = 0;
+    unsigned i;
+
+    for (i = 0; i < bytes; i++) {
+        v |= (uint64_t)p[i] << (8 * i);
+    }
+    return v;
+}
+
+static inline void svm_edu_st_le(uint8_t *p, uint64_t v, unsigned bytes)
+{
+    unsigned i;
+
+    for (i = 0; i < bytes; i++) {
+        p[i] = v >> (8 * i);
+    }
+}
+
+/* svm-edu-core.c: life cycle and registers */
 const char *svm_edu_core_check_config(const SvmEduConfig *cfg);
-
-void svm_edu_core_init(SvmEduCore *s, const SvmEduConfig *cfg,
-                       const SvmEduHostOps *ops, void *opaque);
+/* Returns 0, or -1 when memory for the IOTLB cannot be had. */
+int svm_edu_core_init(SvmEduCore *s, const SvmEduConfig *cfg,
+                      const SvmEduHostOps *ops, void *opaque);
+void svm_edu_core_destroy(SvmEduCore *s);
 void svm_edu_core_reset(SvmEduCore *s);
-
-/*
- * MMIO access to BAR0. @size is 4 or 8; anything else, and misaligned
- * accesses, read as 0 / are ignored and set SVM_EDU_ERR_BAD_ACCESS.
- */
 uint64_t svm_edu_core_read(SvmEduCore *s, uint64_t addr, unsigned size);
 void svm_edu_core_write(SvmEduCore *s, uint64_t addr, uint64_t val,
                         unsigned size);
+/* Internal: report a guest error and set @err in ERROR. Lock held. */
+void svm_edu_guest_error(SvmEduCore *s, uint32_t err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void svm_edu_trace(SvmEduCore *s, SvmEduTraceKind kind, uint32_t pasid,
+                   uint64_t va, uint64_t pa, uint64_t size, uint64_t arg,
+                   uint32_t fault);
+/* Drop the lock, raising the interrupts queued while it was held. */
+void svm_edu_core_unlock(SvmEduCore *s);
+
+/* svm-edu-walk.c: x86-64 first-level page walk */
+uint64_t svm_edu_page_size(uint8_t pgsz);
+bool svm_edu_canonical(uint64_t va, bool la57);
+/*
+ * Walk @pe's table for @va. @set_ad: set A on every level and D on the leaf
+ * of a write, by compare-and-swap, when the PASID entry enables A/D.
+ * Without @set_ad the walk only reads (the stale checker's ground truth).
+ */
+void svm_edu_walk(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
+                  bool write, bool set_ad, SvmEduWalk *w);
+
+/* svm-edu-iotlb.c: IOTLB and PASID cache */
+SvmEduIotlbEntry *svm_edu_iotlb_lookup(SvmEduCore *s, uint32_t pasid,
+                                       uint64_t va, bool touch);
+void svm_edu_iotlb_insert(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                          const SvmEduWalk *w);
+void svm_edu_iotlb_drop(SvmEduCore *s, SvmEduIotlbEntry *e);
+/* Drop @pasid's entries overlapping [va, va + len); returns how many. */
+uint64_t svm_edu_iotlb_inv_range(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                                 uint64_t len);
+uint64_t svm_edu_iotlb_inv_pasid(SvmEduCore *s, uint32_t pasid);
+uint64_t svm_edu_iotlb_inv_all(SvmEduCore *s);
+/* PASID entry, through the PASID cache; NULL when unreadable. */
+const SvmEduPasidEntry *svm_edu_pasid_get(SvmEduCore *s, uint32_t pasid);
+void svm_edu_pasid_cache_inv(SvmEduCore *s, uint32_t pasid, bool all);
+
+/* svm-edu-xlate.c: translation through the IOTLB, with the stale checker */
+/*
+ * Translate @va of @pasid for a read or write. On success returns
+ * SVM_EDU_CS_SUCCESS and the physical address in @pa; otherwise a
+ * completion status, with SVM_EDU_FAULT_* bits in @fault.
+ */
+int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                      bool write, uint64_t *pa, uint32_t *fault);
+
+/* svm-edu-inv.c: invalidation commands and queue */
+/* Run one command; lock held. Returns false for a malformed command. */
+bool svm_edu_inv_exec(SvmEduCore *s, uint32_t cmd, uint32_t pasid,
+                      uint64_t addr, uint32_t data, bool from_queue);
+void svm_edu_iq_doorbell(SvmEduCore *s, uint32_t tail);
+
+/* svm-edu-dma.c: the DMA engine */
+void svm_edu_sq_doorbell(SvmEduCore *s, uint32_t tail);
+/* Process every pending descriptor in the calling thread (tests, fuzzer). */
+void svm_edu_core_run_pending(SvmEduCore *s);
+/* Body of the device thread: processes descriptors until stopped. */
+void svm_edu_core_worker(SvmEduCore *s);
+/* Ask the worker to return; the caller then joins its thread. */
+void svm_edu_core_stop(SvmEduCore *s);
 
 #endif /* SVM_EDU_CORE_H */

@@ -1,10 +1,16 @@
 /*
  * svm-edu: an educational Shared Virtual Memory PCI device.
  *
+ * The device translates process virtual addresses, tagged with a PASID, by
+ * walking the process's own x86-64 page tables, caches the translations in
+ * an IOTLB and checks every cached translation it uses against the page
+ * table (the stale-translation checker).
+ *
  * This file is the QEMU glue only: PCI identity, BARs, MSI-X, properties,
- * reset and trace events. The device logic lives in svm-edu-core.c, which
- * does not depend on QEMU so that it can be unit-tested on the host.
- * See docs/hw-spec.md in the svm-edu project for the programming interface.
+ * guest-memory access, the DMA thread, reset and trace events. The device
+ * logic lives in svm-edu-*.c, which do not depend on QEMU so that they can
+ * be unit-tested and fuzzed on the host. The programming interface is
+ * docs/hw-spec.md in the svm-edu project.
  *
  * The device is not migratable.
  *
@@ -12,9 +18,15 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/atomic.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
 #include "qemu/module.h"
+#include "qemu/rcu.h"
+#include "qemu/thread.h"
+#include "qemu/timer.h"
 #include "qapi/error.h"
+#include "exec/memory.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/msix.h"
 #include "hw/qdev-properties.h"
@@ -32,27 +44,180 @@ struct SvmEduState {
     MemoryRegion mmio;
     SvmEduCore core;
     SvmEduConfig cfg;
+    char *stale_check;
+
+    QemuThread thread;
+    bool thread_running;
+    /* Vectors raised by the DMA thread, delivered by irq_bh under the BQL. */
+    uint32_t irq_pending;
+    QEMUBH *irq_bh;
 };
+
+static const char *const stale_policy_names[] = {
+    [SVM_EDU_STALE_OFF] = "off",
+    [SVM_EDU_STALE_REPORT] = "report",
+    [SVM_EDU_STALE_ABORT] = "abort",
+    [SVM_EDU_STALE_USE] = "use-stale",
+};
+
+/*
+ * Guest RAM only: the DMA thread runs without the BQL, and MMIO dispatch
+ * would need it (and could recurse into this device).
+ */
+static MemoryRegion *svm_edu_ram(SvmEduState *s, uint64_t pa, hwaddr *xlat,
+                                 hwaddr *len, bool is_write)
+{
+    AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
+    MemoryRegion *mr = address_space_translate(as, pa, xlat, len, is_write,
+                                               MEMTXATTRS_UNSPECIFIED);
+
+    if (!memory_region_is_ram(mr) || memory_region_is_ram_device(mr) ||
+        (is_write && mr->readonly)) {
+        return NULL;
+    }
+    return mr;
+}
+
+static int svm_edu_mem_rw(void *opaque, uint64_t pa, void *buf, uint32_t len,
+                          bool is_write)
+{
+    SvmEduState *s = opaque;
+    AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
+
+    while (len) {
+        hwaddr xlat, l = len;
+        MemTxResult r;
+
+        RCU_READ_LOCK_GUARD();
+        if (!svm_edu_ram(s, pa, &xlat, &l, is_write) || !l) {
+            return -1;
+        }
+        r = address_space_rw(as, pa, MEMTXATTRS_UNSPECIFIED, buf, l,
+                             is_write);
+        if (r != MEMTX_OK) {
+            return -1;
+        }
+        pa += l;
+        buf = (uint8_t *)buf + l;
+        len -= l;
+    }
+    return 0;
+}
+
+static int svm_edu_mem_read(void *opaque, uint64_t pa, void *buf,
+                            uint32_t len)
+{
+    return svm_edu_mem_rw(opaque, pa, buf, len, false);
+}
+
+static int svm_edu_mem_write(void *opaque, uint64_t pa, const void *buf,
+                             uint32_t len)
+{
+    return svm_edu_mem_rw(opaque, pa, (void *)buf, len, true);
+}
+
+/* Atomic, like target/i386's A/D updates: never a read-modify-write. */
+static int svm_edu_mem_cmpxchg64(void *opaque, uint64_t pa, uint64_t expected,
+                                 uint64_t desired, uint64_t *seen)
+{
+    SvmEduState *s = opaque;
+    hwaddr xlat, l = 8;
+    MemoryRegion *mr;
+    uint64_t *host;
+
+    if (pa & 7) {
+        return -1;
+    }
+    RCU_READ_LOCK_GUARD();
+    mr = svm_edu_ram(s, pa, &xlat, &l, true);
+    if (!mr || l < 8) {
+        return -1;
+    }
+    host = (uint64_t *)((uint8_t *)memory_region_get_ram_ptr(mr) + xlat);
+    *seen = le64_to_cpu(qatomic_cmpxchg(host, cpu_to_le64(expected),
+                                        cpu_to_le64(desired)));
+    memory_region_set_dirty(mr, xlat, 8);
+    return 0;
+}
+
+static void svm_edu_irq_bh(void *opaque)
+{
+    SvmEduState *s = opaque;
+    PCIDevice *pdev = PCI_DEVICE(s);
+    uint32_t vecs = qatomic_xchg(&s->irq_pending, 0);
+    unsigned v;
+
+    for (v = 0; v < SVM_EDU_NR_VECTORS; v++) {
+        if (!(vecs & (1u << v))) {
+            continue;
+        }
+        trace_svm_edu_irq(v, msix_enabled(pdev));
+        if (msix_enabled(pdev)) {
+            msix_notify(pdev, v);
+        }
+    }
+}
 
 static void svm_edu_raise_irq(void *opaque, unsigned vec)
 {
     SvmEduState *s = opaque;
-    PCIDevice *pdev = PCI_DEVICE(s);
 
-    trace_svm_edu_irq(vec, msix_enabled(pdev));
-    if (msix_enabled(pdev)) {
-        msix_notify(pdev, vec);
+    qatomic_or(&s->irq_pending, 1u << vec);
+    if (qemu_mutex_iothread_locked()) {
+        svm_edu_irq_bh(s);
+    } else {
+        qemu_bh_schedule(s->irq_bh);
     }
 }
 
-static void svm_edu_guest_error(void *opaque, const char *msg)
+static void svm_edu_log_guest_error(void *opaque, const char *msg)
 {
     qemu_log_mask(LOG_GUEST_ERROR, "%s\n", msg);
 }
 
+static uint64_t svm_edu_now_ns(void *opaque)
+{
+    return get_clock();
+}
+
+static void svm_edu_trace_event(void *opaque, const SvmEduTrace *ev)
+{
+    switch (ev->kind) {
+    case SVM_EDU_TR_WALK:
+        trace_svm_edu_walk(ev->pasid, ev->va, ev->pa, ev->size, ev->fault);
+        break;
+    case SVM_EDU_TR_HIT:
+        trace_svm_edu_iotlb_hit(ev->pasid, ev->va, ev->pa, ev->size);
+        break;
+    case SVM_EDU_TR_MISS:
+        trace_svm_edu_iotlb_miss(ev->pasid, ev->va);
+        break;
+    case SVM_EDU_TR_EVICT:
+        trace_svm_edu_iotlb_evict(ev->pasid, ev->va, ev->size);
+        break;
+    case SVM_EDU_TR_INVALIDATE:
+        trace_svm_edu_invalidate(ev->arg, ev->pasid, ev->va, ev->size);
+        break;
+    case SVM_EDU_TR_STALE:
+        trace_svm_edu_stale(ev->pasid, ev->va, ev->pa, ev->arg, ev->fault);
+        break;
+    case SVM_EDU_TR_FAULT:
+        trace_svm_edu_fault(ev->pasid, ev->va, ev->fault);
+        break;
+    case SVM_EDU_TR_DESC:
+        trace_svm_edu_desc(ev->pasid, ev->arg, ev->size, ev->fault);
+        break;
+    }
+}
+
 static const SvmEduHostOps svm_edu_host_ops = {
+    .mem_read = svm_edu_mem_read,
+    .mem_write = svm_edu_mem_write,
+    .mem_cmpxchg64 = svm_edu_mem_cmpxchg64,
     .raise_irq = svm_edu_raise_irq,
-    .guest_error = svm_edu_guest_error,
+    .guest_error = svm_edu_log_guest_error,
+    .now_ns = svm_edu_now_ns,
+    .trace = svm_edu_trace_event,
 };
 
 static uint64_t svm_edu_mmio_read(void *opaque, hwaddr addr, unsigned size)
@@ -88,17 +253,53 @@ static const MemoryRegionOps svm_edu_mmio_ops = {
     },
 };
 
+static void *svm_edu_dma_thread(void *opaque)
+{
+    SvmEduState *s = opaque;
+
+    rcu_register_thread();
+    svm_edu_core_worker(&s->core);
+    rcu_unregister_thread();
+    return NULL;
+}
+
+static bool svm_edu_parse_policy(SvmEduState *s, Error **errp)
+{
+    unsigned i;
+
+    if (!s->stale_check) {
+        s->cfg.stale_policy = SVM_EDU_STALE_REPORT;
+        return true;
+    }
+    for (i = 0; i < ARRAY_SIZE(stale_policy_names); i++) {
+        if (!strcmp(s->stale_check, stale_policy_names[i])) {
+            s->cfg.stale_policy = i;
+            return true;
+        }
+    }
+    error_setg(errp, "svm-edu: stale-check must be off, report, abort or "
+               "use-stale, not '%s'", s->stale_check);
+    return false;
+}
+
 static void svm_edu_realize(PCIDevice *pdev, Error **errp)
 {
     SvmEduState *s = SVM_EDU(pdev);
-    const char *why = svm_edu_core_check_config(&s->cfg);
+    const char *why;
     unsigned i;
 
+    if (!svm_edu_parse_policy(s, errp)) {
+        return;
+    }
+    why = svm_edu_core_check_config(&s->cfg);
     if (why) {
         error_setg(errp, "svm-edu: %s", why);
         return;
     }
-    svm_edu_core_init(&s->core, &s->cfg, &svm_edu_host_ops, s);
+    if (svm_edu_core_init(&s->core, &s->cfg, &svm_edu_host_ops, s)) {
+        error_setg(errp, "svm-edu: out of memory for the IOTLB");
+        return;
+    }
 
     memory_region_init_io(&s->mmio, OBJECT(s), &svm_edu_mmio_ops, s,
                           "svm-edu-mmio", SVM_EDU_BAR0_SIZE);
@@ -108,15 +309,30 @@ static void svm_edu_realize(PCIDevice *pdev, Error **errp)
 
     if (msix_init_exclusive_bar(pdev, SVM_EDU_NR_VECTORS, SVM_EDU_BAR_MSIX,
                                 errp)) {
+        svm_edu_core_destroy(&s->core);
         return;
     }
     for (i = 0; i < SVM_EDU_NR_VECTORS; i++) {
         msix_vector_use(pdev, i);
     }
+
+    s->irq_bh = qemu_bh_new(svm_edu_irq_bh, s);
+    qemu_thread_create(&s->thread, "svm-edu-dma", svm_edu_dma_thread, s,
+                       QEMU_THREAD_JOINABLE);
+    s->thread_running = true;
 }
 
 static void svm_edu_exit(PCIDevice *pdev)
 {
+    SvmEduState *s = SVM_EDU(pdev);
+
+    if (s->thread_running) {
+        svm_edu_core_stop(&s->core);
+        qemu_thread_join(&s->thread);
+        s->thread_running = false;
+    }
+    qemu_bh_delete(s->irq_bh);
+    svm_edu_core_destroy(&s->core);
     msix_unuse_all_vectors(pdev);
     msix_uninit_exclusive_bar(pdev);
 }
@@ -127,6 +343,7 @@ static void svm_edu_reset(DeviceState *dev)
 
     trace_svm_edu_reset();
     svm_edu_core_reset(&s->core);
+    qatomic_set(&s->irq_pending, 0);
 }
 
 static Property svm_edu_properties[] = {
@@ -134,6 +351,7 @@ static Property svm_edu_properties[] = {
     DEFINE_PROP_UINT32("iotlb-ways", SvmEduState, cfg.iotlb_ways, 4),
     DEFINE_PROP_UINT32("pasid-bits", SvmEduState, cfg.pasid_bits, 20),
     DEFINE_PROP_BOOL("la57", SvmEduState, cfg.la57, true),
+    DEFINE_PROP_STRING("stale-check", SvmEduState, stale_check),
     DEFINE_PROP_END_OF_LIST(),
 };
 

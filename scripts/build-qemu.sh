@@ -46,10 +46,18 @@ overlay_append() {
 
 overlay() {
 	local f rel
-	for f in svm-edu.c svm-edu-core.c svm-edu-core.h; do
+	for f in $(cd "$dev" && ls svm-edu*.[ch]); do
 		ln -sfn "../../../../qemu-device/$f" "$src/hw/misc/$f"
 	done
 	ln -sfn "../../../../include/svm_edu_hw.h" "$src/hw/misc/svm_edu_hw.h"
+	ln -sfn "../../../../tests/qtest/svm-edu-test.c" "$src/tests/qtest/svm-edu-test.c"
+	ln -sfn "../../../../include/svm_edu_hw.h" "$src/tests/qtest/svm_edu_hw.h"
+	# the qtest joins the x86_64 list before the loop that declares tests
+	[ -f "$src/tests/qtest/meson.build.svm-edu-orig" ] ||
+		cp "$src/tests/qtest/meson.build" "$src/tests/qtest/meson.build.svm-edu-orig"
+	sed "s/^qtest_executables = {}\$/qtests_x86_64 += ['svm-edu-test']  # svm-edu overlay\n&/" \
+		"$src/tests/qtest/meson.build.svm-edu-orig" | write_if_changed "$src/tests/qtest/meson.build"
+	grep -q "svm-edu overlay" "$src/tests/qtest/meson.build" || die "qtest overlay failed"
 	for f in "$src"/hw/misc/svm-edu* "$src"/hw/misc/svm_edu_hw.h; do
 		[ -e "$f" ] || die "broken overlay link $f"
 	done
@@ -81,8 +89,8 @@ configure() {
 [ -f "$src/VERSION" ] || fetch_source
 overlay
 [ -f "$out/build.ninja" ] || configure
-log "building qemu-system-x86_64"
-ninja -C "$out" qemu-system-x86_64 >"$out/ninja.log" 2>&1 || {
+log "building qemu-system-x86_64 and the svm-edu qtest"
+ninja -C "$out" qemu-system-x86_64 tests/qtest/svm-edu-test >"$out/ninja.log" 2>&1 || {
 	tail -40 "$out/ninja.log" >&2
 	die "QEMU build failed, see $out/ninja.log"
 }

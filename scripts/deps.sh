@@ -19,6 +19,8 @@ PACKAGES=(
 	libpci-dev
 	# firmware for the q35 machine
 	seabios qemu-system-data
+	# the fuzzer (libFuzzer, ASan, UBSan)
+	clang libclang-rt-14-dev
 	# kernel module builds
 	bc libelf-dev libssl3 gcc-12 pahole
 )

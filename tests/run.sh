@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test harness behind 'make test': host unit tests, then the guest tests
-# once per kernel series given as arguments. Every suite prints TAP; this
+# The test harness behind 'make test': host unit tests, the doc/header check,
+# the device qtest, a short fuzz run, then the guest tests once per kernel
+# series given as arguments. Every suite prints TAP; this
 # counts the ok / not ok lines, counts a suite that fails without saying
 # which check failed (crash, timeout, kernel WARN) as one failure more, and
 # ends with the line "N passed, M failed". Exit status 1 on any failure.
@@ -46,6 +47,10 @@ for t in "$SVM_BUILD"/tests/test_*; do
 	suite "unit: $(basename "$t")" "$t"
 done
 suite "unit: check-spec" sh "$SVM_TOP/tests/unit/check-spec.sh"
+suite "qtest: svm-edu-test" env QTEST_QEMU_BINARY="$SVM_BUILD/qemu/qemu-system-x86_64" \
+	"$SVM_BUILD/qemu/tests/qtest/svm-edu-test" --tap
+suite "fuzz: fuzz_core" bash "$SVM_TOP/tests/fuzz/run-fuzz.sh" \
+	"$SVM_BUILD/fuzz/fuzz_core" "$SVM_BUILD/fuzz/corpus" 30
 
 for k in "$@"; do
 	suite "guest $k" env KERNEL="$k" "$SVM_TOP/scripts/run-guest" -n guest-tests -t 600 -- /tests/run-all.sh

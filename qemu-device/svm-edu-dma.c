@@ -1,0 +1,311 @@
+/*
+ * svm-edu device core: the DMA engine. Descriptors come from a submission
+ * ring in guest memory and address memory by virtual address in a PASID.
+ *
+ * A descriptor runs in chunks that never cross a page of its source or
+ * destination and are at most 4 KiB long. Each chunk translates and
+ * copies with the core lock held and drops the lock afterwards, so MMIO
+ * (invalidations above all) gets in between chunks and the next chunk
+ * translates again.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+#include "svm-edu-core.h"
+
+typedef struct DmaOp {
+    uint16_t opcode;
+    uint16_t flags;
+    uint32_t pasid;
+    uint64_t src;
+    uint64_t dst;
+    uint32_t len;
+    uint64_t pattern;
+    uint64_t completion;
+    uint64_t cookie;
+
+    uint32_t done;
+    uint8_t status;
+    uint8_t fault_info;
+    uint8_t result;
+    uint64_t fault_addr;
+} DmaOp;
+
+static void decode(const uint8_t *b, DmaOp *op, uint64_t *rsvd)
+{
+    memset(op, 0, sizeof(*op));
+    op->opcode = svm_edu_ld_le(b + 0, 2);
+    op->flags = svm_edu_ld_le(b + 2, 2);
+    op->pasid = svm_edu_ld_le(b + 4, 4);
+    op->src = svm_edu_ld_le(b + 8, 8);
+    op->dst = svm_edu_ld_le(b + 16, 8);
+    op->len = svm_edu_ld_le(b + 24, 4);
+    op->pattern = svm_edu_ld_le(b + 32, 8);
+    op->completion = svm_edu_ld_le(b + 40, 8);
+    op->cookie = svm_edu_ld_le(b + 48, 8);
+    *rsvd = svm_edu_ld_le(b + 28, 4) | svm_edu_ld_le(b + 56, 8);
+}
+
+static bool uses_src(const DmaOp *op)
+{
+    return op->opcode == SVM_EDU_OP_COPY || op->opcode == SVM_EDU_OP_COMPARE;
+}
+
+static bool valid(const DmaOp *op, uint64_t rsvd)
+{
+    if (op->opcode > SVM_EDU_OP_COMPARE || (op->flags & ~SVM_EDU_DESC_F_MASK) ||
+        rsvd) {
+        return false;
+    }
+    if ((op->flags & SVM_EDU_DESC_F_RECORD) &&
+        (op->completion & (SVM_EDU_COMPLETION_ALIGN - 1))) {
+        return false;
+    }
+    if (op->opcode == SVM_EDU_OP_NOP) {
+        return true;
+    }
+    if (!op->len || op->len > SVM_EDU_DESC_MAX_LEN ||
+        op->dst + op->len < op->dst ||
+        (uses_src(op) && op->src + op->len < op->src)) {
+        return false;
+    }
+    /* Overlapping copies have no defined result in chunks: refuse them. */
+    if (op->opcode == SVM_EDU_OP_COPY &&
+        op->src < op->dst + op->len && op->dst < op->src + op->len) {
+        return false;
+    }
+    return true;
+}
+
+static uint32_t page_left(uint64_t va)
+{
+    return SVM_EDU_PAGE_SIZE - (va & (SVM_EDU_PAGE_SIZE - 1));
+}
+
+static void fail(DmaOp *op, int status, uint32_t fault, uint64_t va)
+{
+    op->status = status;
+    op->fault_info = fault;
+    op->fault_addr = va;
+}
+
+/* One chunk; lock held. Returns true when the descriptor is finished. */
+static bool run_chunk(SvmEduCore *s, DmaOp *op)
+{
+    uint8_t a[SVM_EDU_PAGE_SIZE], b[SVM_EDU_PAGE_SIZE];
+    uint64_t src_va = op->src + op->done, dst_va = op->dst + op->done;
+    uint64_t src_pa = 0, dst_pa;
+    uint32_t n = op->len - op->done, fault, i;
+    int st;
+
+    if (n > page_left(dst_va)) {
+        n = page_left(dst_va);
+    }
+    if (uses_src(op)) {
+        if (n > page_left(src_va)) {
+            n = page_left(src_va);
+        }
+        st = svm_edu_translate(s, op->pasid, src_va, false, &src_pa, &fault);
+        if (st != SVM_EDU_CS_SUCCESS) {
+            fail(op, st, fault, src_va);
+            return true;
+        }
+    }
+    st = svm_edu_translate(s, op->pasid, dst_va,
+                           op->opcode != SVM_EDU_OP_COMPARE, &dst_pa, &fault);
+    if (st != SVM_EDU_CS_SUCCESS) {
+        fail(op, st, fault, dst_va);
+        return true;
+    }
+
+    switch (op->opcode) {
+    case SVM_EDU_OP_COPY:
+        if (s->ops->mem_read(s->opaque, src_pa, a, n)) {
+            fail(op, SVM_EDU_CS_MEMORY_ERROR, 0, src_va);
+            return true;
+        }
+        break;
+    case SVM_EDU_OP_FILL:
+        for (i = 0; i < n; i++) {
+            a[i] = op->pattern >> (8 * ((op->done + i) % 8));
+        }
+        break;
+    case SVM_EDU_OP_COMPARE:
+        if (s->ops->mem_read(s->opaque, src_pa, a, n) ||
+            s->ops->mem_read(s->opaque, dst_pa, b, n)) {
+            fail(op, SVM_EDU_CS_MEMORY_ERROR, 0, src_va);
+            return true;
+        }
+        for (i = 0; i < n && a[i] == b[i]; i++) {
+            continue;
+        }
+        s->counters[SVM_EDU_CNT_BYTES] += i;
+        op->done += i;
+        if (i < n) {
+            op->result = 1;
+            op->status = SVM_EDU_CS_SUCCESS;
+            return true;
+        }
+        goto advanced;
+    }
+    if (s->ops->mem_write(s->opaque, dst_pa, a, n)) {
+        fail(op, SVM_EDU_CS_MEMORY_ERROR, SVM_EDU_FAULT_WRITE, dst_va);
+        return true;
+    }
+    s->counters[SVM_EDU_CNT_BYTES] += n;
+    op->done += n;
+advanced:
+    if (op->done == op->len) {
+        op->status = SVM_EDU_CS_SUCCESS;
+        return true;
+    }
+    return false;
+}
+
+/* Write the completion record, status byte last. Lock held. */
+static void write_completion(SvmEduCore *s, const DmaOp *op)
+{
+    uint8_t rec[SVM_EDU_COMPLETION_SIZE] = { 0 };
+    uint32_t fault;
+    uint64_t pa;
+
+    if (svm_edu_translate(s, op->pasid, op->completion, true, &pa, &fault) !=
+        SVM_EDU_CS_SUCCESS) {
+        svm_edu_guest_error(s, SVM_EDU_ERR_COMPLETION,
+                            "svm-edu: completion record at 0x%llx (PASID %u) "
+                            "not writable", (unsigned long long)op->completion,
+                            op->pasid);
+        s->pending_irqs |= 1u << SVM_EDU_VEC_ERROR;
+        return;
+    }
+    rec[0] = op->status;
+    rec[1] = op->fault_info;
+    rec[2] = op->result;
+    svm_edu_st_le(rec + 4, op->done, 4);
+    svm_edu_st_le(rec + 8, op->fault_addr, 8);
+    svm_edu_st_le(rec + 16, op->cookie, 8);
+    if (s->ops->mem_write(s->opaque, pa + 8, rec + 8, sizeof(rec) - 8) ||
+        s->ops->mem_write(s->opaque, pa + 4, rec + 4, 4) ||
+        s->ops->mem_write(s->opaque, pa, rec, 4)) {
+        svm_edu_guest_error(s, SVM_EDU_ERR_COMPLETION,
+                            "svm-edu: completion record PA 0x%llx not RAM",
+                            (unsigned long long)pa);
+        s->pending_irqs |= 1u << SVM_EDU_VEC_ERROR;
+    }
+}
+
+static bool sq_runnable(const SvmEduCore *s)
+{
+    return (s->ctrl & SVM_EDU_CTRL_ENABLE) && !s->sq_halted &&
+           s->sq_size && s->sq_head != s->sq_tail;
+}
+
+static uint64_t now(SvmEduCore *s)
+{
+    return s->ops->now_ns ? s->ops->now_ns(s->opaque) : 0;
+}
+
+/* Process the descriptor at SQ_HEAD. Lock held; dropped between chunks. */
+static void process_one(SvmEduCore *s)
+{
+    uint8_t raw[SVM_EDU_DESC_SIZE];
+    uint64_t epoch = s->epoch, rsvd, t0 = now(s);
+    uint64_t at = s->sq_base + (uint64_t)s->sq_head * SVM_EDU_DESC_SIZE;
+    DmaOp op;
+
+    if (s->ops->mem_read(s->opaque, at, raw, sizeof(raw))) {
+        svm_edu_guest_error(s, SVM_EDU_ERR_SQ_FETCH,
+                            "svm-edu: descriptor at 0x%llx is not in RAM; "
+                            "ring halted", (unsigned long long)at);
+        s->sq_halted = true;
+        s->pending_irqs |= 1u << SVM_EDU_VEC_ERROR;
+        return;
+    }
+    s->sq_active = true;
+    decode(raw, &op, &rsvd);
+    if (!valid(&op, rsvd)) {
+        op.status = SVM_EDU_CS_INVALID_DESC;
+        svm_edu_guest_error(s, SVM_EDU_ERR_DESC,
+                            "svm-edu: invalid descriptor %u (opcode %u flags "
+                            "0x%x len %u)", s->sq_head, op.opcode, op.flags,
+                            op.len);
+    } else if (op.opcode == SVM_EDU_OP_NOP) {
+        op.status = SVM_EDU_CS_SUCCESS;
+    } else {
+        while (!run_chunk(s, &op)) {
+            svm_edu_core_unlock(s);
+            pthread_mutex_lock(&s->lock);
+            if (s->epoch != epoch) {
+                return;     /* reset while we were out: forget it */
+            }
+        }
+    }
+    if (op.flags & SVM_EDU_DESC_F_RECORD) {
+        write_completion(s, &op);
+    }
+    svm_edu_trace(s, SVM_EDU_TR_DESC, op.pasid, op.dst, 0, op.len,
+                  op.opcode, op.status);
+    s->counters[SVM_EDU_CNT_DESCRIPTORS]++;
+    if (op.status != SVM_EDU_CS_SUCCESS) {
+        s->counters[SVM_EDU_CNT_DESC_ERRORS]++;
+        s->sq_err_index = s->sq_head;
+    }
+    if (op.flags & SVM_EDU_DESC_F_IRQ) {
+        s->pending_irqs |= 1u << SVM_EDU_VEC_DMA_DONE;
+    }
+    s->counters[SVM_EDU_CNT_BUSY_NS] += now(s) - t0;
+    s->sq_head = (s->sq_head + 1) & (s->sq_size - 1);
+    s->sq_active = false;
+}
+
+void svm_edu_sq_doorbell(SvmEduCore *s, uint32_t tail)
+{
+    if (!s->sq_size || (s->sq_size & (s->sq_size - 1)) || s->sq_size < 2 ||
+        s->sq_size > SVM_EDU_RING_MAX ||
+        (s->sq_base & (SVM_EDU_DESC_SIZE - 1)) || tail >= s->sq_size) {
+        svm_edu_guest_error(s, SVM_EDU_ERR_SQ_CONFIG,
+                            "svm-edu: SQ doorbell %u with ring base 0x%llx "
+                            "size %u", tail, (unsigned long long)s->sq_base,
+                            s->sq_size);
+        return;
+    }
+    s->sq_tail = tail;
+    pthread_cond_broadcast(&s->work);
+}
+
+void svm_edu_core_run_pending(SvmEduCore *s)
+{
+    uint32_t n = 0;
+
+    pthread_mutex_lock(&s->lock);
+    while (sq_runnable(s) && n++ < SVM_EDU_RING_MAX) {
+        process_one(s);
+    }
+    s->sq_active = false;
+    svm_edu_core_unlock(s);
+}
+
+void svm_edu_core_worker(SvmEduCore *s)
+{
+    pthread_mutex_lock(&s->lock);
+    while (!s->stop) {
+        if (sq_runnable(s)) {
+            process_one(s);
+            s->sq_active = false;
+            /* Deliver this descriptor's interrupts before the next one. */
+            svm_edu_core_unlock(s);
+            pthread_mutex_lock(&s->lock);
+            continue;
+        }
+        pthread_cond_wait(&s->work, &s->lock);
+    }
+    svm_edu_core_unlock(s);
+}
+
+void svm_edu_core_stop(SvmEduCore *s)
+{
+    pthread_mutex_lock(&s->lock);
+    s->stop = true;
+    pthread_cond_broadcast(&s->work);
+    pthread_mutex_unlock(&s->lock);
+}

@@ -1,0 +1,140 @@
+/*
+ * svm-edu device core: invalidation, through the register interface or the
+ * invalidation queue.
+ *
+ * Both run in the MMIO handler with the core lock held. A DMA chunk holds
+ * the same lock from translation to the end of its copy, so by the time an
+ * invalidation runs no chunk is in progress, and every later chunk
+ * translates again: once a WAIT queued after an invalidation has completed,
+ * nothing can use the old translation.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "svm-edu-core.h"
+
+static bool inv_page(SvmEduCore *s, uint32_t pasid, uint64_t addr,
+                     unsigned order)
+{
+    uint64_t len;
+
+    if (order > SVM_EDU_INV_ORDER_MAX) {
+        return false;
+    }
+    len = SVM_EDU_PAGE_SIZE << order;
+    if (addr & (len - 1)) {
+        return false;
+    }
+    s->counters[SVM_EDU_CNT_INV_PAGE]++;
+    s->counters[SVM_EDU_CNT_INV_DROPPED] +=
+        svm_edu_iotlb_inv_range(s, pasid, addr, len);
+    return true;
+}
+
+static bool inv_wait(SvmEduCore *s, uint32_t cmd, uint64_t addr,
+                     uint32_t data)
+{
+    uint8_t buf[4];
+
+    s->counters[SVM_EDU_CNT_INV_WAIT]++;
+    if (cmd & SVM_EDU_INV_WAIT_STATUS) {
+        if (addr & 3) {
+            return false;
+        }
+        svm_edu_st_le(buf, data, 4);
+        if (s->ops->mem_write(s->opaque, addr, buf, 4)) {
+            return false;
+        }
+    }
+    if (cmd & SVM_EDU_INV_WAIT_IRQ) {
+        s->pending_irqs |= 1u << SVM_EDU_VEC_INV_WAIT;
+    }
+    return true;
+}
+
+bool svm_edu_inv_exec(SvmEduCore *s, uint32_t cmd, uint32_t pasid,
+                      uint64_t addr, uint32_t data, bool from_queue)
+{
+    uint32_t type = SVM_EDU_INV_CMD_TYPE(cmd);
+    bool ok = true;
+
+    svm_edu_trace(s, SVM_EDU_TR_INVALIDATE, pasid, addr, 0,
+                  SVM_EDU_INV_CMD_ORDER(cmd), type, 0);
+    switch (type) {
+    case SVM_EDU_INV_PAGE:
+        ok = inv_page(s, pasid, addr, SVM_EDU_INV_CMD_ORDER(cmd));
+        break;
+    case SVM_EDU_INV_PASID:
+        s->counters[SVM_EDU_CNT_INV_PASID]++;
+        s->counters[SVM_EDU_CNT_INV_DROPPED] +=
+            svm_edu_iotlb_inv_pasid(s, pasid);
+        break;
+    case SVM_EDU_INV_GLOBAL:
+        s->counters[SVM_EDU_CNT_INV_GLOBAL]++;
+        s->counters[SVM_EDU_CNT_INV_DROPPED] += svm_edu_iotlb_inv_all(s);
+        break;
+    case SVM_EDU_INV_PASID_CACHE:
+        s->counters[SVM_EDU_CNT_INV_PASID_CACHE]++;
+        svm_edu_pasid_cache_inv(s, pasid, cmd & SVM_EDU_INV_CMD_ALL_PASIDS);
+        break;
+    case SVM_EDU_INV_DRAIN:
+        /*
+         * Holding the lock means no chunk is in progress; the next chunk of
+         * this PASID re-reads the PASID entry through the (flushed) cache.
+         */
+        s->counters[SVM_EDU_CNT_INV_DRAIN]++;
+        break;
+    case SVM_EDU_INV_WAIT:
+        ok = from_queue && inv_wait(s, cmd, addr, data);
+        break;
+    default:
+        ok = false;
+        break;
+    }
+    return ok;
+}
+
+void svm_edu_iq_doorbell(SvmEduCore *s, uint32_t tail)
+{
+    uint8_t buf[SVM_EDU_INV_DESC_SIZE];
+    uint32_t n = 0;
+
+    if (!(s->ctrl & SVM_EDU_CTRL_ENABLE) || !s->iq_size ||
+        (s->iq_size & (s->iq_size - 1)) || s->iq_size > SVM_EDU_RING_MAX ||
+        (s->iq_base & (SVM_EDU_INV_DESC_SIZE - 1)) || tail >= s->iq_size) {
+        svm_edu_guest_error(s, SVM_EDU_ERR_IQ_CONFIG,
+                            "svm-edu: IQ doorbell %u with queue base 0x%llx "
+                            "size %u (or device disabled)", tail,
+                            (unsigned long long)s->iq_base, s->iq_size);
+        return;
+    }
+    s->iq_tail = tail;
+    /* At most one lap of the ring per doorbell. */
+    while (s->iq_head != s->iq_tail && n++ < s->iq_size) {
+        uint64_t at = s->iq_base + (uint64_t)s->iq_head * sizeof(buf);
+        uint32_t cmd, pasid, data;
+        uint64_t addr;
+
+        s->counters[SVM_EDU_CNT_INV_DESCS]++;
+        if (s->ops->mem_read(s->opaque, at, buf, sizeof(buf))) {
+            svm_edu_guest_error(s, SVM_EDU_ERR_IQ_CONFIG,
+                                "svm-edu: IQ descriptor at 0x%llx not in RAM",
+                                (unsigned long long)at);
+            s->iq_err_index = s->iq_head;
+            s->iq_head = s->iq_tail;    /* drop the rest of the batch */
+            break;
+        }
+        cmd = svm_edu_ld_le(buf + 0, 4);
+        pasid = svm_edu_ld_le(buf + 4, 4);
+        addr = svm_edu_ld_le(buf + 8, 8);
+        data = svm_edu_ld_le(buf + 16, 4);
+        if (svm_edu_ld_le(buf + 20, 4) || svm_edu_ld_le(buf + 24, 8) ||
+            !svm_edu_inv_exec(s, cmd, pasid, addr, data, true)) {
+            svm_edu_guest_error(s, SVM_EDU_ERR_IQ_DESC,
+                                "svm-edu: bad IQ descriptor %u (cmd 0x%x)",
+                                s->iq_head, cmd);
+            s->iq_err_index = s->iq_head;
+            s->pending_irqs |= 1u << SVM_EDU_VEC_ERROR;
+        }
+        s->iq_head = (s->iq_head + 1) & (s->iq_size - 1);
+    }
+}

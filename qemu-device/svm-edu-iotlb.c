@@ -1,0 +1,188 @@
+/*
+ * svm-edu device core: the IOTLB (PASID-tagged, page-size aware,
+ * set-associative, LRU) and the PASID-entry cache.
+ *
+ * Only leaf translations are cached, never paging-structure entries: Linux
+ * frees page-table pages without telling secondary TLBs.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+#include "svm-edu-core.h"
+
+static uint32_t set_of(const SvmEduCore *s, uint32_t pasid, uint64_t va,
+                       uint8_t pgsz)
+{
+    uint64_t h = (va >> (12 + 9 * pgsz)) ^ ((uint64_t)pasid << 20) ^
+                 ((uint64_t)pgsz << 58);
+
+    h *= 0x9e3779b97f4a7c15ull;
+    return (uint32_t)(h >> 32) & (s->iotlb_sets - 1);
+}
+
+static SvmEduIotlbEntry *set_base(SvmEduCore *s, uint32_t set)
+{
+    return &s->iotlb[set * s->cfg.iotlb_ways];
+}
+
+SvmEduIotlbEntry *svm_edu_iotlb_lookup(SvmEduCore *s, uint32_t pasid,
+                                       uint64_t va, bool touch)
+{
+    uint8_t pgsz;
+    uint32_t w;
+
+    for (pgsz = SVM_EDU_PGSZ_4K; pgsz <= SVM_EDU_PGSZ_1G; pgsz++) {
+        uint64_t base = va & ~(svm_edu_page_size(pgsz) - 1);
+        SvmEduIotlbEntry *e = set_base(s, set_of(s, pasid, base, pgsz));
+
+        for (w = 0; w < s->cfg.iotlb_ways; w++, e++) {
+            if (e->valid && e->pgsz == pgsz && e->pasid == pasid &&
+                e->va == base) {
+                if (touch) {
+                    e->stamp = ++s->iotlb_stamp;
+                }
+                return e;
+            }
+        }
+    }
+    return NULL;
+}
+
+void svm_edu_iotlb_drop(SvmEduCore *s, SvmEduIotlbEntry *e)
+{
+    (void)s;
+    e->valid = false;
+}
+
+void svm_edu_iotlb_insert(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                          const SvmEduWalk *w)
+{
+    uint64_t base = va & ~(svm_edu_page_size(w->pgsz) - 1);
+    SvmEduIotlbEntry *e = set_base(s, set_of(s, pasid, base, w->pgsz));
+    SvmEduIotlbEntry *victim = NULL;
+    uint32_t i;
+
+    for (i = 0; i < s->cfg.iotlb_ways; i++) {
+        SvmEduIotlbEntry *c = &e[i];
+
+        if (c->valid && c->pgsz == w->pgsz && c->pasid == pasid &&
+            c->va == base) {
+            victim = c;         /* same page: replace in place */
+            break;
+        }
+        if (!c->valid) {
+            if (!victim || victim->valid) {
+                victim = c;
+            }
+        } else if (!victim || (victim->valid && c->stamp < victim->stamp)) {
+            victim = c;
+        }
+    }
+    if (victim->valid && !(victim->pasid == pasid && victim->va == base &&
+                           victim->pgsz == w->pgsz)) {
+        s->counters[SVM_EDU_CNT_IOTLB_EVICTIONS]++;
+        svm_edu_trace(s, SVM_EDU_TR_EVICT, victim->pasid, victim->va, 0,
+                      svm_edu_page_size(victim->pgsz), 0, 0);
+    }
+    victim->valid = true;
+    victim->writable = w->writable;
+    victim->pgsz = w->pgsz;
+    victim->pasid = pasid;
+    victim->va = base;
+    victim->pa = w->pa;
+    victim->stamp = ++s->iotlb_stamp;
+}
+
+uint64_t svm_edu_iotlb_inv_range(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                                 uint64_t len)
+{
+    uint64_t last = va + len - 1, dropped = 0;
+    uint32_t i;
+
+    if (!len) {
+        return 0;
+    }
+    if (last < va) {
+        last = UINT64_MAX;
+    }
+    for (i = 0; i < s->cfg.iotlb_entries; i++) {
+        SvmEduIotlbEntry *e = &s->iotlb[i];
+        uint64_t e_last;
+
+        if (!e->valid || e->pasid != pasid) {
+            continue;
+        }
+        e_last = e->va + svm_edu_page_size(e->pgsz) - 1;
+        if (e->va <= last && va <= e_last) {
+            e->valid = false;
+            dropped++;
+        }
+    }
+    return dropped;
+}
+
+uint64_t svm_edu_iotlb_inv_pasid(SvmEduCore *s, uint32_t pasid)
+{
+    uint64_t dropped = 0;
+    uint32_t i;
+
+    for (i = 0; i < s->cfg.iotlb_entries; i++) {
+        if (s->iotlb[i].valid && s->iotlb[i].pasid == pasid) {
+            s->iotlb[i].valid = false;
+            dropped++;
+        }
+    }
+    return dropped;
+}
+
+uint64_t svm_edu_iotlb_inv_all(SvmEduCore *s)
+{
+    uint64_t dropped = 0;
+    uint32_t i;
+
+    for (i = 0; i < s->cfg.iotlb_entries; i++) {
+        dropped += s->iotlb[i].valid;
+        s->iotlb[i].valid = false;
+    }
+    return dropped;
+}
+
+const SvmEduPasidEntry *svm_edu_pasid_get(SvmEduCore *s, uint32_t pasid)
+{
+    SvmEduPasidEntry *c = &s->pasid_cache[pasid % SVM_EDU_PASID_CACHE_SIZE];
+    uint8_t buf[16];
+
+    if (c->cached && c->pasid == pasid) {
+        return c;
+    }
+    if (pasid >= s->pasid_entries) {
+        return NULL;
+    }
+    if (s->ops->mem_read(s->opaque,
+                         s->pasid_table +
+                         (uint64_t)pasid * SVM_EDU_PASID_ENTRY_SIZE,
+                         buf, sizeof(buf))) {
+        svm_edu_guest_error(s, SVM_EDU_ERR_PASID_TABLE,
+                            "svm-edu: PASID %u entry at 0x%llx is not in RAM",
+                            pasid, (unsigned long long)(s->pasid_table +
+                            (uint64_t)pasid * SVM_EDU_PASID_ENTRY_SIZE));
+        return NULL;
+    }
+    c->pasid = pasid;
+    c->flags = svm_edu_ld_le(buf + SVM_EDU_PE_FLAGS, 8);
+    c->pgd = svm_edu_ld_le(buf + SVM_EDU_PE_PGD, 8);
+    /* Entries without VALID are never cached: no flush needed to set up. */
+    c->cached = c->flags & SVM_EDU_PE_VALID;
+    return c;
+}
+
+void svm_edu_pasid_cache_inv(SvmEduCore *s, uint32_t pasid, bool all)
+{
+    unsigned i;
+
+    for (i = 0; i < SVM_EDU_PASID_CACHE_SIZE; i++) {
+        if (all || s->pasid_cache[i].pasid == pasid) {
+            s->pasid_cache[i].cached = false;
+        }
+    }
+}

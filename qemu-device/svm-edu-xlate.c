@@ -1,0 +1,141 @@
+/*
+ * svm-edu device core: translation of a device access through the IOTLB,
+ * with the stale-translation checker.
+ *
+ * A translation served from the IOTLB is stale when the page table no
+ * longer grants it: the page is not present, maps another frame, or does
+ * not allow this access any more. A cached entry with fewer rights than the
+ * table is only conservative: an access it cannot serve drops it and walks
+ * again before any fault is reported (Linux does not flush on permission
+ * upgrades or not-present to present changes).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "svm-edu-core.h"
+
+static int fault_status(uint32_t fault)
+{
+    if (fault & SVM_EDU_FAULT_NOT_PRESENT) {
+        return SVM_EDU_CS_PAGE_FAULT;
+    }
+    if (fault & (SVM_EDU_FAULT_WRITE_PROTECT | SVM_EDU_FAULT_SUPERVISOR)) {
+        return SVM_EDU_CS_PERM_FAULT;
+    }
+    return SVM_EDU_CS_TRANSLATION_ERROR;
+}
+
+static void count_fault(SvmEduCore *s, uint32_t fault)
+{
+    switch (fault_status(fault)) {
+    case SVM_EDU_CS_PAGE_FAULT:
+        s->counters[SVM_EDU_CNT_FAULT_NOT_PRESENT]++;
+        break;
+    case SVM_EDU_CS_PERM_FAULT:
+        s->counters[SVM_EDU_CNT_FAULT_PERM]++;
+        break;
+    default:
+        s->counters[SVM_EDU_CNT_FAULT_BAD]++;
+        break;
+    }
+}
+
+static void log_stale(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                      uint64_t cached_pa, uint64_t fresh_pa, uint32_t info)
+{
+    SvmEduStaleEvent *ev;
+
+    ev = &s->stale_log[s->stale_count % SVM_EDU_STALE_LOG_ENTRIES];
+    ev->pasid = pasid;
+    ev->info = info;
+    ev->va = va;
+    ev->cached_pa = cached_pa;
+    ev->fresh_pa = fresh_pa;
+    s->stale_count++;
+    s->counters[SVM_EDU_CNT_STALE]++;
+    svm_edu_trace(s, SVM_EDU_TR_STALE, pasid, va, cached_pa, 0, fresh_pa,
+                  info);
+}
+
+/*
+ * Compare the cached translation of @va with a fresh, read-only walk.
+ * Returns true when the use is stale; @fresh gets the walk.
+ */
+static bool check_stale(SvmEduCore *s, const SvmEduPasidEntry *pe,
+                        const SvmEduIotlbEntry *e, uint64_t va, bool write,
+                        SvmEduWalk *fresh)
+{
+    uint64_t cached_pa = e->pa + (va & (svm_edu_page_size(e->pgsz) - 1));
+    uint64_t fresh_pa = SVM_EDU_STALE_NOT_PRESENT_PA;
+    uint32_t info = write ? SVM_EDU_STALE_INFO_WRITE : 0;
+
+    svm_edu_walk(s, pe, va, write, false, fresh);
+    if (fresh->fault & SVM_EDU_FAULT_NOT_PRESENT) {
+        info |= SVM_EDU_STALE_INFO_NOT_PRESENT;
+    } else if (fresh->fault) {
+        info |= SVM_EDU_STALE_INFO_FEWER_RIGHTS;
+    } else {
+        fresh_pa = fresh->pa + (va & (svm_edu_page_size(fresh->pgsz) - 1));
+        if (fresh_pa != cached_pa) {
+            info |= SVM_EDU_STALE_INFO_OTHER_FRAME;
+        }
+    }
+    if (!(info & ~SVM_EDU_STALE_INFO_WRITE)) {
+        return false;
+    }
+    log_stale(s, pe->pasid, va, cached_pa, fresh_pa, info);
+    return true;
+}
+
+int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                      bool write, uint64_t *pa, uint32_t *fault)
+{
+    const SvmEduPasidEntry *pe = svm_edu_pasid_get(s, pasid);
+    SvmEduIotlbEntry *e;
+    SvmEduWalk w;
+
+    *fault = 0;
+    if (!pe || !(pe->flags & SVM_EDU_PE_VALID) ||
+        (pe->flags & SVM_EDU_PE_FPD) ||
+        ((pe->flags & SVM_EDU_PE_LA57) && !s->cfg.la57)) {
+        return SVM_EDU_CS_PASID_INVALID;
+    }
+
+    e = svm_edu_iotlb_lookup(s, pasid, va, true);
+    if (e && write && !e->writable) {
+        /* Conservative entry: walk again, the table may allow it now. */
+        s->counters[SVM_EDU_CNT_FAULT_REWALK]++;
+        svm_edu_iotlb_drop(s, e);
+        e = NULL;
+    }
+    if (e) {
+        uint64_t off = va & (svm_edu_page_size(e->pgsz) - 1);
+
+        s->counters[SVM_EDU_CNT_IOTLB_HITS]++;
+        svm_edu_trace(s, SVM_EDU_TR_HIT, pasid, va, e->pa + off,
+                      svm_edu_page_size(e->pgsz), 0, 0);
+        if (s->stale_policy == SVM_EDU_STALE_OFF ||
+            !check_stale(s, pe, e, va, write, &w) ||
+            s->stale_policy == SVM_EDU_STALE_USE) {
+            *pa = e->pa + off;
+            return SVM_EDU_CS_SUCCESS;
+        }
+        if (s->stale_policy == SVM_EDU_STALE_ABORT) {
+            return SVM_EDU_CS_STALE_ABORT;
+        }
+        /* report: forget the stale entry and use a fresh translation. */
+        svm_edu_iotlb_drop(s, e);
+    }
+
+    s->counters[SVM_EDU_CNT_IOTLB_MISSES]++;
+    svm_edu_trace(s, SVM_EDU_TR_MISS, pasid, va, 0, 0, 0, 0);
+    svm_edu_walk(s, pe, va, write, true, &w);
+    if (w.fault) {
+        *fault = w.fault | (write ? SVM_EDU_FAULT_WRITE : 0);
+        count_fault(s, w.fault);
+        svm_edu_trace(s, SVM_EDU_TR_FAULT, pasid, va, 0, 0, 0, *fault);
+        return fault_status(w.fault);
+    }
+    svm_edu_iotlb_insert(s, pasid, va, &w);
+    *pa = w.pa + (va & (svm_edu_page_size(w.pgsz) - 1));
+    return SVM_EDU_CS_SUCCESS;
+}
