@@ -1,6 +1,7 @@
 # svm-edu: build, run and test everything.
 #
-#   make run     boot the guest, load the driver, show the device (svmctl list)
+#   make run     boot the guest, load the driver, show the device (svmctl
+#                list) and run a DMA (svm-dma-test copy)
 #   make test    host unit tests, the device qtest, a 30 s fuzz run, then
 #                the guest tests on Debian's 6.1 and 6.12 kernels (only
 #                KERNEL's when KERNEL is given)
@@ -28,9 +29,14 @@ MOD_DIR := $(B)/module/$(KERNEL)/driver
 KO := $(MOD_DIR)/svm_edu.ko
 INITRAMFS := $(B)/initramfs/$(KERNEL).cpio.gz
 
+UAPI_HDRS := include/svm_edu_hw.h include/uapi/svm_edu.h
 SVMCTL_SRCS := $(wildcard guest-userspace/svmctl/*.c)
-SVMCTL_HDRS := $(wildcard guest-userspace/svmctl/*.h) include/svm_edu_hw.h include/uapi/svm_edu.h
-GUEST_BINS := $(B)/guest/bin/svmctl
+SVMCTL_HDRS := $(wildcard guest-userspace/svmctl/*.h) $(UAPI_HDRS)
+LIB_SRCS := $(wildcard guest-userspace/lib/*.c)
+LIB_HDRS := guest-userspace/lib/svmedu.h $(UAPI_HDRS)
+DMATEST_SRCS := $(wildcard guest-userspace/svm-dma-test/*.c)
+DMATEST_HDRS := $(wildcard guest-userspace/svm-dma-test/*.h) $(LIB_HDRS)
+GUEST_BINS := $(B)/guest/bin/svmctl $(B)/guest/bin/svm-dma-test
 
 CORE_SRCS := $(wildcard qemu-device/svm-edu-*.c)
 CORE_HDRS := qemu-device/svm-edu-core.h include/svm_edu_hw.h
@@ -75,6 +81,17 @@ $(B)/guest/bin/svmctl: $(SVMCTL_SRCS) $(SVMCTL_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(SVMCTL_SRCS) -lpci
 
+$(B)/guest/lib/libsvmedu.a: $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(B)/guest/lib/obj
+	for f in $(LIB_SRCS); do \
+		$(CC) $(CFLAGS) -c -o $(B)/guest/lib/obj/$$(basename $$f .c).o $$f || exit 1; \
+	done
+	ar rcs $@ $(B)/guest/lib/obj/*.o
+
+$(B)/guest/bin/svm-dma-test: $(DMATEST_SRCS) $(DMATEST_HDRS) $(B)/guest/lib/libsvmedu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Iguest-userspace/lib -o $@ $(DMATEST_SRCS) $(B)/guest/lib/libsvmedu.a
+
 initramfs: module userspace
 	@mkdir -p $(B)/initramfs
 	bash scripts/mk-initramfs.sh $(KERNEL) $(INITRAMFS)
@@ -82,7 +99,7 @@ initramfs: module userspace
 guest: qemu kernel initramfs
 
 run: guest
-	scripts/run-guest -n run -- 'svmctl list'
+	scripts/run-guest -n run -- 'svmctl list && svm-dma-test copy'
 
 # Host unit tests: the device core with a fake guest behind its host ops.
 $(B)/tests/%: tests/unit/%.c $(CORE_SRCS) $(CORE_HDRS) $(FAKE)

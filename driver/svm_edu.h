@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * svm_edu driver: state shared by the driver's files.
+ *
+ * Lock order: svm_edu_bind_lock (mutex) -> sdev->rwsem -> smm->lock
+ * (spinlock) -> sdev->inv_lock (spinlock). The invalidate callback may run
+ * in atomic context and takes only the two spinlocks.
  */
 #ifndef SVM_EDU_DRV_H
 #define SVM_EDU_DRV_H
@@ -10,12 +14,38 @@
 #include <linux/io.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
+#include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 
 #include "svm_edu_hw.h"
 
+#define SVM_EDU_SQ_ENTRIES	256
+#define SVM_EDU_IQ_ENTRIES	256
+
+/* Driver counters, per device: sysfs drv_counters/<name>. */
+enum svm_edu_drv_counter {
+	SVM_EDU_DC_NOTIFIER_CALLS,	/* invalidate callbacks for this device */
+	SVM_EDU_DC_FLUSH_CALLS,		/* ... that sent commands */
+	SVM_EDU_DC_DOORBELLS,		/* IQ_TAIL writes */
+	SVM_EDU_DC_INV_COMMANDS,	/* PAGE/PASID commands queued */
+	SVM_EDU_DC_INV_PAGES,		/* pages covered by PAGE commands */
+	SVM_EDU_DC_WHOLE_PASID,		/* callbacks flushed as a whole PASID */
+	SVM_EDU_DC_RELEASE_CALLS,	/* .release teardowns */
+	SVM_EDU_DC_WAIT_SPINS,		/* polls of the WAIT status word */
+	SVM_EDU_DC_WAIT_TIMEOUTS,	/* WAITs the device did not answer */
+	SVM_EDU_DC_BINDS,
+	SVM_EDU_DC_UNBINDS,
+	SVM_EDU_DC_SUBMITS,		/* descriptors queued */
+	SVM_EDU_DC_INJECTED,		/* flushes altered by fault injection */
+	SVM_EDU_NR_DRV_COUNTERS
+};
+
 struct svm_edu_dev;
+struct svm_edu_udesc;
 
 /**
  * struct svm_edu_vec - the context of one MSI-X vector's handler
@@ -30,8 +60,8 @@ struct svm_edu_vec {
 /**
  * struct svm_edu_dev - one svm-edu PCI function
  * @ref: held by the PCI binding and by every open file
- * @lock: protects @gone
- * @gone: the PCI function was removed; open files get ENODEV
+ * @rwsem: ioctls hold it for reading, remove() for writing
+ * @gone: the PCI function was removed; file operations get ENODEV
  * @pdev: the PCI device
  * @regs: BAR0 mapping
  * @instance: N of /dev/svm-edu<N>
@@ -40,13 +70,32 @@ struct svm_edu_vec {
  * @hw_version: VERSION register read at probe
  * @caps: CAP register read at probe
  * @iotlb_geom: IOTLB_GEOM register read at probe
+ * @nr_pasids: entries of @pasid_table
+ * @pasid_table: PASID table (coherent DMA memory)
+ * @pasid_table_dma: its bus address
+ * @sq: submission ring
+ * @sq_dma: its bus address
+ * @sq_tail: next free slot of @sq
+ * @sq_lock: serializes submissions
+ * @iq: invalidation queue
+ * @iq_dma: its bus address
+ * @iq_tail: next free slot of @iq
+ * @wait_word: status word the device's WAIT commands write
+ * @wait_dma: its bus address
+ * @wait_seq: last value asked of a WAIT
+ * @inv_lock: serializes use of @iq, @wait_word and PASID-table updates
+ * @bonds: struct svm_edu_bond on this device (svm_edu_bind_lock)
+ * @done_wq: woken by the DMA_DONE vector
+ * @done_seq: DMA_DONE interrupts so far
  * @vec: handler context per MSI-X vector
  * @irq_count: interrupts taken, per MSI-X vector
  * @irq_test_done: completed by a vector's handler during the probe self-test
+ * @cnt: driver counters (enum svm_edu_drv_counter)
+ * @debugfs: per-device debugfs folder
  */
 struct svm_edu_dev {
 	struct kref ref;
-	spinlock_t lock;
+	struct rw_semaphore rwsem;
 	bool gone;
 	struct pci_dev *pdev;
 	void __iomem *regs;
@@ -56,9 +105,62 @@ struct svm_edu_dev {
 	u32 hw_version;
 	u64 caps;
 	u32 iotlb_geom;
+
+	u32 nr_pasids;
+	__le64 *pasid_table;
+	dma_addr_t pasid_table_dma;
+	struct svm_edu_desc *sq;
+	dma_addr_t sq_dma;
+	u32 sq_tail;
+	struct mutex sq_lock;
+	struct svm_edu_inv_desc *iq;
+	dma_addr_t iq_dma;
+	u32 iq_tail;
+	u32 *wait_word;
+	dma_addr_t wait_dma;
+	u32 wait_seq;
+	spinlock_t inv_lock;
+
+	struct list_head bonds;
+	wait_queue_head_t done_wq;
+	atomic64_t done_seq;
 	struct svm_edu_vec vec[SVM_EDU_NR_VECTORS];
 	atomic64_t irq_count[SVM_EDU_NR_VECTORS];
 	struct completion irq_test_done[SVM_EDU_NR_VECTORS];
+	atomic64_t cnt[SVM_EDU_NR_DRV_COUNTERS];
+	struct dentry *debugfs;
+};
+
+/**
+ * struct svm_edu_mm - one address space bound to svm-edu devices
+ * @mn: its mmu_notifier (one per mm: mmu_notifier_get())
+ * @pasid: the PASID of the mm, the same on every device
+ * @lock: protects @bonds and every bond's @dead
+ * @bonds: struct svm_edu_bond of this mm, one per device
+ */
+struct svm_edu_mm {
+	struct mmu_notifier mn;
+	u32 pasid;
+	spinlock_t lock;
+	struct list_head bonds;
+};
+
+/**
+ * struct svm_edu_bond - an address space bound to one device
+ * @sdev: the device
+ * @smm: the address space
+ * @mm_node: in smm->bonds
+ * @dev_node: in sdev->bonds
+ * @users: files bound through this bond
+ * @dead: the mm was released: the PASID is blocked on the device
+ */
+struct svm_edu_bond {
+	struct svm_edu_dev *sdev;
+	struct svm_edu_mm *smm;
+	struct list_head mm_node;
+	struct list_head dev_node;
+	unsigned int users;
+	bool dead;
 };
 
 static inline u32 svm_edu_read32(struct svm_edu_dev *sdev, u32 reg)
@@ -76,9 +178,59 @@ static inline u64 svm_edu_read64(struct svm_edu_dev *sdev, u32 reg)
 	return readq(sdev->regs + reg);
 }
 
-struct svm_edu_dev *svm_edu_alloc(struct pci_dev *pdev);
+static inline void svm_edu_write64(struct svm_edu_dev *sdev, u32 reg, u64 val)
+{
+	writeq(val, sdev->regs + reg);
+}
+
+static inline void svm_edu_count(struct svm_edu_dev *sdev,
+				 enum svm_edu_drv_counter c, long n)
+{
+	atomic64_add(n, &sdev->cnt[c]);
+}
+
+/* svm_edu_pci.c */
 void svm_edu_put(struct svm_edu_dev *sdev);
-void svm_edu_mark_gone(struct svm_edu_dev *sdev);
+
+/* svm_edu_cdev.c */
 int svm_edu_cdev_register(struct svm_edu_dev *sdev);
+
+/* svm_edu_bind.c */
+extern struct mutex svm_edu_bind_lock;
+struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
+				  struct mm_struct *mm);
+void svm_edu_unbind(struct svm_edu_bond *bond);
+void svm_edu_unbind_all(struct svm_edu_dev *sdev);
+bool svm_edu_bond_dead(struct svm_edu_bond *bond);
+
+/* svm_edu_flush.c */
+void svm_edu_flush_range(struct svm_edu_dev *sdev, u32 pasid,
+			 unsigned long start, unsigned long end);
+void svm_edu_pasid_set(struct svm_edu_dev *sdev, u32 pasid, u64 flags,
+		       u64 pgd);
+void svm_edu_flush_pasid(struct svm_edu_dev *sdev, u32 pasid, bool drain);
+extern unsigned int svm_edu_whole_pasid_pages;
+
+/* svm_edu_submit.c */
+int svm_edu_submit(struct svm_edu_dev *sdev, struct svm_edu_bond *bond,
+		   const struct svm_edu_udesc __user *udescs, u32 count,
+		   u32 *submitted);
+int svm_edu_wait(struct svm_edu_dev *sdev, u64 completion,
+		 u32 timeout_ms, u32 *status);
+
+/* svm_edu_debugfs.c */
+enum svm_edu_inject {
+	SVM_EDU_INJ_SKIP_FLUSH,
+	SVM_EDU_INJ_SHORT_FLUSH,
+	SVM_EDU_INJ_WRONG_PASID,
+	SVM_EDU_INJ_SKIP_RELEASE,
+	SVM_EDU_NR_INJECT
+};
+extern bool svm_edu_inject[SVM_EDU_NR_INJECT];
+void svm_edu_attribute(void);
+void svm_edu_debugfs_init(void);
+void svm_edu_debugfs_exit(void);
+void svm_edu_debugfs_add(struct svm_edu_dev *sdev);
+void svm_edu_debugfs_remove(struct svm_edu_dev *sdev);
 
 #endif /* SVM_EDU_DRV_H */

@@ -1,51 +1,84 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * svm_edu: the /dev/svm-edu<N> character device and its ioctls.
+ * svm_edu: the /dev/svm-edu<N> character device and its ioctls
+ * (include/uapi/svm_edu.h, docs/ioctl-abi.md).
  */
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "svm_edu.h"
 #include "uapi/svm_edu.h"
 
+/**
+ * struct svm_edu_file - one open file
+ * @sdev: the device (a reference is held)
+ * @lock: serializes the file's ioctls that use @bond
+ * @bond: the binding, or NULL
+ */
+struct svm_edu_file {
+	struct svm_edu_dev *sdev;
+	struct mutex lock;
+	struct svm_edu_bond *bond;
+};
+
 static int svm_edu_open(struct inode *inode, struct file *file)
 {
 	struct miscdevice *misc = file->private_data;
 	struct svm_edu_dev *sdev = container_of(misc, struct svm_edu_dev, misc);
+	struct svm_edu_file *sf;
 
+	sf = kzalloc(sizeof(*sf), GFP_KERNEL);
+	if (!sf)
+		return -ENOMEM;
+	mutex_init(&sf->lock);
 	/* misc_open() holds misc_mtx: the device cannot be deregistered now. */
 	kref_get(&sdev->ref);
-	file->private_data = sdev;
+	sf->sdev = sdev;
+	file->private_data = sf;
 	return 0;
 }
 
 static int svm_edu_release(struct inode *inode, struct file *file)
 {
-	svm_edu_put(file->private_data);
+	struct svm_edu_file *sf = file->private_data;
+	struct svm_edu_dev *sdev = sf->sdev;
+
+	mutex_lock(&svm_edu_bind_lock);
+	/* A removed device already dropped every bond. */
+	if (sf->bond && !sdev->gone)
+		svm_edu_unbind(sf->bond);
+	mutex_unlock(&svm_edu_bind_lock);
+	svm_edu_put(sdev);
+	kfree(sf);
 	return 0;
 }
 
-static bool svm_edu_is_gone(struct svm_edu_dev *sdev)
+/* Copy in an argument whose first field is its size; check the size. */
+static int get_arg(void *karg, size_t ksize, void __user *uarg)
 {
-	bool gone;
-
-	spin_lock(&sdev->lock);
-	gone = sdev->gone;
-	spin_unlock(&sdev->lock);
-	return gone;
-}
-
-static long svm_edu_ioctl_info(struct svm_edu_dev *sdev, void __user *uarg)
-{
-	struct svm_edu_info info;
 	u32 size;
 
 	if (get_user(size, (u32 __user *)uarg))
 		return -EFAULT;
-	if (size != sizeof(info))
+	if (size != ksize)
 		return -EINVAL;
+	if (copy_from_user(karg, uarg, ksize))
+		return -EFAULT;
+	return 0;
+}
+
+static long ioctl_info(struct svm_edu_file *sf, void __user *uarg)
+{
+	struct svm_edu_dev *sdev = sf->sdev;
+	struct svm_edu_info info;
+	int ret = get_arg(&info, sizeof(info), uarg);
+
+	if (ret)
+		return ret;
 	memset(&info, 0, sizeof(info));
 	info.size = sizeof(info);
 	info.abi_version = SVM_EDU_ABI_VERSION;
@@ -55,23 +88,137 @@ static long svm_edu_ioctl_info(struct svm_edu_dev *sdev, void __user *uarg)
 	info.iotlb_entries = SVM_EDU_IOTLB_GEOM_ENTRIES(sdev->iotlb_geom);
 	info.iotlb_ways = SVM_EDU_IOTLB_GEOM_WAYS(sdev->iotlb_geom);
 	info.instance = sdev->instance;
-	if (copy_to_user(uarg, &info, sizeof(info)))
+	info.max_batch = SVM_EDU_MAX_BATCH;
+	mutex_lock(&sf->lock);
+	if (sf->bond)
+		info.pasid = sf->bond->smm->pasid;
+	mutex_unlock(&sf->lock);
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long ioctl_bind(struct svm_edu_file *sf, void __user *uarg)
+{
+	struct svm_edu_dev *sdev = sf->sdev;
+	struct svm_edu_bond *bond;
+	struct svm_edu_bind b;
+	int ret = get_arg(&b, sizeof(b), uarg);
+
+	if (ret)
+		return ret;
+	if (b.flags || b.reserved)
+		return -EINVAL;
+	if (!current->mm)
+		return -EINVAL;
+
+	mutex_lock(&sf->lock);
+	mutex_lock(&svm_edu_bind_lock);
+	if (sdev->gone) {
+		ret = -ENODEV;
+	} else if (sf->bond) {
+		/* Binding again is a no-op; another process's fd is not ours. */
+		ret = sf->bond->smm->mn.mm == current->mm ? 0 : -EBUSY;
+	} else {
+		bond = svm_edu_bind(sdev, current->mm);
+		if (IS_ERR(bond))
+			ret = PTR_ERR(bond);
+		else
+			sf->bond = bond;
+	}
+	if (!ret)
+		b.pasid = sf->bond->smm->pasid;
+	mutex_unlock(&svm_edu_bind_lock);
+	mutex_unlock(&sf->lock);
+	if (ret)
+		return ret;
+	return copy_to_user(uarg, &b, sizeof(b)) ? -EFAULT : 0;
+}
+
+static long ioctl_unbind(struct svm_edu_file *sf)
+{
+	int ret = 0;
+
+	mutex_lock(&sf->lock);
+	mutex_lock(&svm_edu_bind_lock);
+	if (sf->sdev->gone)
+		ret = -ENODEV;
+	else if (!sf->bond)
+		ret = -ENOTCONN;
+	else
+		svm_edu_unbind(sf->bond);
+	sf->bond = NULL;
+	mutex_unlock(&svm_edu_bind_lock);
+	mutex_unlock(&sf->lock);
+	return ret;
+}
+
+static long ioctl_submit(struct svm_edu_file *sf, void __user *uarg)
+{
+	struct svm_edu_dev *sdev = sf->sdev;
+	struct svm_edu_submit s;
+	int ret = get_arg(&s, sizeof(s), uarg);
+
+	if (ret)
+		return ret;
+	if (s.reserved || s.submitted)
+		return -EINVAL;
+
+	mutex_lock(&sf->lock);
+	down_read(&sdev->rwsem);
+	if (sdev->gone)
+		ret = -ENODEV;
+	else if (!sf->bond)
+		ret = -ENOTCONN;
+	else if (sf->bond->smm->mn.mm != current->mm)
+		ret = -EPERM;	/* a file passed to another process */
+	else if (svm_edu_bond_dead(sf->bond))
+		ret = -ESRCH;	/* the bound address space has exited */
+	else
+		ret = svm_edu_submit(sdev, sf->bond,
+				     u64_to_user_ptr(s.descs), s.count,
+				     &s.submitted);
+	up_read(&sdev->rwsem);
+	mutex_unlock(&sf->lock);
+	if (put_user(s.submitted,
+		     &((struct svm_edu_submit __user *)uarg)->submitted))
 		return -EFAULT;
-	return 0;
+	return ret;
+}
+
+static long ioctl_wait(struct svm_edu_file *sf, void __user *uarg)
+{
+	struct svm_edu_wait w;
+	int ret = get_arg(&w, sizeof(w), uarg);
+
+	if (ret)
+		return ret;
+	if (w.reserved || w.status)
+		return -EINVAL;
+	ret = svm_edu_wait(sf->sdev, w.completion, w.timeout_ms, &w.status);
+	if (put_user(w.status, &((struct svm_edu_wait __user *)uarg)->status))
+		return -EFAULT;
+	return ret;
 }
 
 static long svm_edu_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
-	struct svm_edu_dev *sdev = file->private_data;
+	struct svm_edu_file *sf = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
-	if (svm_edu_is_gone(sdev))
+	if (READ_ONCE(sf->sdev->gone))
 		return -ENODEV;
 
 	switch (cmd) {
 	case SVM_EDU_IOC_INFO:
-		return svm_edu_ioctl_info(sdev, uarg);
+		return ioctl_info(sf, uarg);
+	case SVM_EDU_IOC_BIND:
+		return ioctl_bind(sf, uarg);
+	case SVM_EDU_IOC_UNBIND:
+		return ioctl_unbind(sf);
+	case SVM_EDU_IOC_SUBMIT:
+		return ioctl_submit(sf, uarg);
+	case SVM_EDU_IOC_WAIT:
+		return ioctl_wait(sf, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -2,9 +2,11 @@
 /*
  * svm_edu: PCI driver for the svm-edu Shared Virtual Memory device.
  *
- * This file owns the PCI side: probe and remove, BAR0, MSI-X vectors and
- * their handlers, and the device's sysfs attributes.
+ * This file owns the PCI side: probe and remove, BAR0, the PASID table and
+ * rings in coherent memory, MSI-X vectors and their handlers, and module
+ * init/exit.
  */
+#include <linux/dma-mapping.h>
 #include <linux/idr.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
@@ -12,6 +14,7 @@
 #include <linux/slab.h>
 
 #include "svm_edu.h"
+#include "svm_edu_sysfs.h"
 
 static DEFINE_IDA(svm_edu_ida);
 
@@ -25,6 +28,16 @@ static irqreturn_t svm_edu_irq(int irq, void *data)
 
 	atomic64_inc(&sdev->irq_count[vec->nr]);
 	complete(&sdev->irq_test_done[vec->nr]);
+	switch (vec->nr) {
+	case SVM_EDU_VEC_DMA_DONE:
+		atomic64_inc(&sdev->done_seq);
+		wake_up_all(&sdev->done_wq);
+		break;
+	case SVM_EDU_VEC_ERROR:
+		dev_dbg_ratelimited(&sdev->pdev->dev, "device error %#x\n",
+				    svm_edu_read32(sdev, SVM_EDU_REG_ERROR));
+		break;
+	}
 	return IRQ_HANDLED;
 }
 
@@ -80,13 +93,90 @@ static int svm_edu_irq_self_test(struct svm_edu_dev *sdev)
 	return 0;
 }
 
+/* PASID table, rings and WAIT word in coherent memory; freed by devres. */
+static int svm_edu_alloc_queues(struct svm_edu_dev *sdev)
+{
+	struct device *dev = &sdev->pdev->dev;
+	u32 hw_pasids = 1U << (sdev->caps & SVM_EDU_CAP_PASID_BITS_MASK);
+
+	sdev->nr_pasids = min_t(u32, hw_pasids, 1024);
+	sdev->pasid_table = dmam_alloc_coherent(dev, sdev->nr_pasids *
+						SVM_EDU_PASID_ENTRY_SIZE,
+						&sdev->pasid_table_dma,
+						GFP_KERNEL);
+	sdev->sq = dmam_alloc_coherent(dev, SVM_EDU_SQ_ENTRIES *
+				       SVM_EDU_DESC_SIZE, &sdev->sq_dma,
+				       GFP_KERNEL);
+	sdev->iq = dmam_alloc_coherent(dev, SVM_EDU_IQ_ENTRIES *
+				       SVM_EDU_INV_DESC_SIZE, &sdev->iq_dma,
+				       GFP_KERNEL);
+	sdev->wait_word = dmam_alloc_coherent(dev, sizeof(u32),
+					      &sdev->wait_dma, GFP_KERNEL);
+	if (!sdev->pasid_table || !sdev->sq || !sdev->iq || !sdev->wait_word)
+		return -ENOMEM;
+	return 0;
+}
+
+static void svm_edu_program_queues(struct svm_edu_dev *sdev)
+{
+	svm_edu_write64(sdev, SVM_EDU_REG_PASID_TABLE, sdev->pasid_table_dma);
+	svm_edu_write32(sdev, SVM_EDU_REG_PASID_ENTRIES, sdev->nr_pasids);
+	svm_edu_write64(sdev, SVM_EDU_REG_SQ_BASE, sdev->sq_dma);
+	svm_edu_write32(sdev, SVM_EDU_REG_SQ_SIZE, SVM_EDU_SQ_ENTRIES);
+	svm_edu_write64(sdev, SVM_EDU_REG_IQ_BASE, sdev->iq_dma);
+	svm_edu_write32(sdev, SVM_EDU_REG_IQ_SIZE, SVM_EDU_IQ_ENTRIES);
+	sdev->sq_tail = 0;
+	sdev->iq_tail = 0;
+	svm_edu_write32(sdev, SVM_EDU_REG_CTRL, SVM_EDU_CTRL_ENABLE);
+}
+
+static struct svm_edu_dev *svm_edu_alloc(struct pci_dev *pdev)
+{
+	struct svm_edu_dev *sdev;
+	int nr;
+
+	sdev = kzalloc(sizeof(*sdev), GFP_KERNEL);
+	if (!sdev)
+		return ERR_PTR(-ENOMEM);
+	nr = ida_alloc(&svm_edu_ida, GFP_KERNEL);
+	if (nr < 0) {
+		kfree(sdev);
+		return ERR_PTR(nr);
+	}
+	kref_init(&sdev->ref);
+	init_rwsem(&sdev->rwsem);
+	mutex_init(&sdev->sq_lock);
+	spin_lock_init(&sdev->inv_lock);
+	INIT_LIST_HEAD(&sdev->bonds);
+	init_waitqueue_head(&sdev->done_wq);
+	sdev->pdev = pdev;
+	sdev->instance = nr;
+	snprintf(sdev->name, sizeof(sdev->name), "svm-edu%d", nr);
+	return sdev;
+}
+
+static void svm_edu_free(struct kref *ref)
+{
+	struct svm_edu_dev *sdev = container_of(ref, struct svm_edu_dev, ref);
+
+	ida_free(&svm_edu_ida, sdev->instance);
+	kfree(sdev);
+}
+
+/**
+ * svm_edu_put() - drop a reference to a device's state
+ * @sdev: the device
+ *
+ * The PCI binding, every open file and every bond hold one.
+ */
+void svm_edu_put(struct svm_edu_dev *sdev)
+{
+	kref_put(&sdev->ref, svm_edu_free);
+}
+
 static void svm_edu_put_action(void *data)
 {
-	struct svm_edu_dev *sdev = data;
-
-	/* Open files may still hold the device: they see it gone. */
-	svm_edu_mark_gone(sdev);
-	svm_edu_put(sdev);
+	svm_edu_put(data);
 }
 
 static int svm_edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -125,10 +215,17 @@ static int svm_edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 				     sdev->hw_version);
 	sdev->caps = svm_edu_read64(sdev, SVM_EDU_REG_CAP);
 	sdev->iotlb_geom = svm_edu_read32(sdev, SVM_EDU_REG_IOTLB_GEOM);
+	if (!(sdev->caps & SVM_EDU_CAP_DMA) ||
+	    !(sdev->caps & SVM_EDU_CAP_INV_QUEUE))
+		return dev_err_probe(&pdev->dev, -ENODEV,
+				     "device lacks DMA or an invalidation queue\n");
 
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)
 		return dev_err_probe(&pdev->dev, ret, "64-bit DMA mask\n");
+	ret = svm_edu_alloc_queues(sdev);
+	if (ret)
+		return ret;
 	pci_set_master(pdev);
 	svm_edu_reset_device(sdev);
 
@@ -139,72 +236,40 @@ static int svm_edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 
-	svm_edu_write32(sdev, SVM_EDU_REG_CTRL, SVM_EDU_CTRL_ENABLE);
+	svm_edu_program_queues(sdev);
 	ret = svm_edu_cdev_register(sdev);
 	if (ret)
 		return ret;
+	svm_edu_debugfs_add(sdev);
 
 	dev_info(&pdev->dev,
-		 "svm-edu v%u.%u, %u PASID bits, IOTLB %u entries %u-way, /dev/%s\n",
+		 "svm-edu v%u.%u, %u PASIDs, IOTLB %u entries %u-way, /dev/%s\n",
 		 sdev->hw_version >> 16, sdev->hw_version & 0xffff,
-		 (unsigned int)(sdev->caps & SVM_EDU_CAP_PASID_BITS_MASK),
-		 SVM_EDU_IOTLB_GEOM_ENTRIES(sdev->iotlb_geom),
+		 sdev->nr_pasids, SVM_EDU_IOTLB_GEOM_ENTRIES(sdev->iotlb_geom),
 		 SVM_EDU_IOTLB_GEOM_WAYS(sdev->iotlb_geom), sdev->name);
 	return 0;
 }
 
+/*
+ * Unbinding with files still open: their bonds are torn down here (PASID
+ * entries cleared, IOTLB flushed, DMA drained) and the files see ENODEV from
+ * now on. The device is quiesced before devres releases vectors, rings and
+ * the BAR mapping.
+ */
 static void svm_edu_remove(struct pci_dev *pdev)
 {
 	struct svm_edu_dev *sdev = pci_get_drvdata(pdev);
 
-	/*
-	 * The character device goes first (devres runs in reverse order of
-	 * registration, after this); quiesce the device before its vectors
-	 * and mapping are released.
-	 */
+	svm_edu_debugfs_remove(sdev);
+	mutex_lock(&svm_edu_bind_lock);
+	down_write(&sdev->rwsem);
+	svm_edu_unbind_all(sdev);
+	WRITE_ONCE(sdev->gone, true);
+	up_write(&sdev->rwsem);
+	mutex_unlock(&svm_edu_bind_lock);
+	wake_up_all(&sdev->done_wq);
 	svm_edu_reset_device(sdev);
 }
-
-static ssize_t hw_version_show(struct device *dev,
-			       struct device_attribute *attr, char *buf)
-{
-	struct svm_edu_dev *sdev = dev_get_drvdata(dev);
-
-	return sysfs_emit(buf, "%u.%u\n", sdev->hw_version >> 16,
-			  sdev->hw_version & 0xffff);
-}
-static DEVICE_ATTR_RO(hw_version);
-
-static ssize_t caps_show(struct device *dev, struct device_attribute *attr,
-			 char *buf)
-{
-	struct svm_edu_dev *sdev = dev_get_drvdata(dev);
-
-	return sysfs_emit(buf, "%#llx\n", (unsigned long long)sdev->caps);
-}
-static DEVICE_ATTR_RO(caps);
-
-static ssize_t irq_count_show(struct device *dev,
-			      struct device_attribute *attr, char *buf)
-{
-	struct svm_edu_dev *sdev = dev_get_drvdata(dev);
-	int i, len = 0;
-
-	for (i = 0; i < SVM_EDU_NR_VECTORS; i++)
-		len += sysfs_emit_at(buf, len, "%s%lld", i ? " " : "",
-				     (long long)atomic64_read(&sdev->irq_count[i]));
-	len += sysfs_emit_at(buf, len, "\n");
-	return len;
-}
-static DEVICE_ATTR_RO(irq_count);
-
-static struct attribute *svm_edu_attrs[] = {
-	&dev_attr_hw_version.attr,
-	&dev_attr_caps.attr,
-	&dev_attr_irq_count.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(svm_edu);
 
 static const struct pci_device_id svm_edu_ids[] = {
 	{ PCI_DEVICE(SVM_EDU_PCI_VENDOR_ID, SVM_EDU_PCI_DEVICE_ID) },
@@ -220,65 +285,25 @@ static struct pci_driver svm_edu_pci_driver = {
 	.dev_groups = svm_edu_groups,
 };
 
-/**
- * svm_edu_alloc() - allocate the state of one device and its instance number
- * @pdev: the PCI function being probed
- *
- * The state is reference counted: open files keep it alive after the PCI
- * function is removed. Return: the new state or an ERR_PTR().
- */
-struct svm_edu_dev *svm_edu_alloc(struct pci_dev *pdev)
+static int __init svm_edu_init(void)
 {
-	struct svm_edu_dev *sdev;
-	int nr;
+	int ret;
 
-	sdev = kzalloc(sizeof(*sdev), GFP_KERNEL);
-	if (!sdev)
-		return ERR_PTR(-ENOMEM);
-	nr = ida_alloc(&svm_edu_ida, GFP_KERNEL);
-	if (nr < 0) {
-		kfree(sdev);
-		return ERR_PTR(nr);
-	}
-	kref_init(&sdev->ref);
-	spin_lock_init(&sdev->lock);
-	sdev->pdev = pdev;
-	sdev->instance = nr;
-	snprintf(sdev->name, sizeof(sdev->name), "svm-edu%d", nr);
-	return sdev;
+	svm_edu_debugfs_init();
+	ret = pci_register_driver(&svm_edu_pci_driver);
+	if (ret)
+		svm_edu_debugfs_exit();
+	return ret;
 }
 
-static void svm_edu_free(struct kref *ref)
+static void __exit svm_edu_exit(void)
 {
-	struct svm_edu_dev *sdev = container_of(ref, struct svm_edu_dev, ref);
-
-	ida_free(&svm_edu_ida, sdev->instance);
-	kfree(sdev);
+	pci_unregister_driver(&svm_edu_pci_driver);
+	svm_edu_debugfs_exit();
 }
 
-/**
- * svm_edu_put() - drop a reference to a device's state
- * @sdev: the device
- */
-void svm_edu_put(struct svm_edu_dev *sdev)
-{
-	kref_put(&sdev->ref, svm_edu_free);
-}
-
-/**
- * svm_edu_mark_gone() - record that the PCI function has been removed
- * @sdev: the device
- *
- * After this, file operations that need the hardware fail with ENODEV.
- */
-void svm_edu_mark_gone(struct svm_edu_dev *sdev)
-{
-	spin_lock(&sdev->lock);
-	sdev->gone = true;
-	spin_unlock(&sdev->lock);
-}
-
-module_pci_driver(svm_edu_pci_driver);
+module_init(svm_edu_init);
+module_exit(svm_edu_exit);
 
 MODULE_DESCRIPTION("svm-edu Shared Virtual Memory educational device driver");
 MODULE_LICENSE("GPL");

@@ -22,7 +22,7 @@ PACKAGES=(
 	# the fuzzer (libFuzzer, ASan, UBSan)
 	clang libclang-rt-14-dev
 	# kernel module builds
-	bc libelf-dev libssl3 gcc-12 pahole
+	bc libelf-dev libssl3 gcc-12 pahole sparse
 )
 
 missing=()

@@ -52,6 +52,8 @@ suite "qtest: svm-edu-test" env QTEST_QEMU_BINARY="$SVM_BUILD/qemu/qemu-system-x
 suite "fuzz: fuzz_core" bash "$SVM_TOP/tests/fuzz/run-fuzz.sh" \
 	"$SVM_BUILD/fuzz/fuzz_core" "$SVM_BUILD/fuzz/corpus" 30
 
+suite "driver: W=1 and sparse" bash "$SVM_TOP/tests/driver-check.sh" "$@"
+
 for k in "$@"; do
 	suite "guest $k" env KERNEL="$k" "$SVM_TOP/scripts/run-guest" -n guest-tests -t 600 -- /tests/run-all.sh
 done

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * svm_edu ioctl ABI: the interface between the svm_edu driver and user space
- * on /dev/svm-edu<N>.
+ * on /dev/svm-edu<N>. docs/ioctl-abi.md describes it in prose.
  *
  * Every argument structure starts with a __u32 size that user space sets to
- * sizeof() of the structure it was compiled with; the driver rejects sizes it
- * does not know with EINVAL. Reserved fields must be zero (EINVAL otherwise)
- * and are zero in everything the driver returns.
+ * sizeof() of the structure it was compiled with; a size the driver does not
+ * know is EINVAL. Reserved fields and unknown flags must be zero (EINVAL).
+ *
+ * A process can only reach its own address space: BIND binds the calling
+ * process's mm, and the PASID of every submitted descriptor is the one of
+ * the file's binding, never a value from user space.
  */
 #ifndef _UAPI_SVM_EDU_H
 #define _UAPI_SVM_EDU_H
@@ -15,12 +18,12 @@
 #include <linux/types.h>
 
 /* Bumped on every incompatible change of this file. */
-#define SVM_EDU_ABI_VERSION	1
+#define SVM_EDU_ABI_VERSION	2
 
 #define SVM_EDU_IOC_MAGIC	'S'
 
 /**
- * struct svm_edu_info - what SVM_EDU_IOC_INFO returns
+ * struct svm_edu_info - SVM_EDU_IOC_INFO
  * @size: in: sizeof(struct svm_edu_info)
  * @abi_version: out: SVM_EDU_ABI_VERSION of the driver
  * @hw_version: out: the device's VERSION register
@@ -29,7 +32,9 @@
  * @iotlb_entries: out: IOTLB size
  * @iotlb_ways: out: IOTLB associativity
  * @instance: out: N of /dev/svm-edu<N>
- * @reserved: must be zero
+ * @pasid: out: PASID of this file's binding, 0 when unbound
+ * @max_batch: out: most descriptors one SVM_EDU_IOC_SUBMIT takes
+ * @reserved: out: zero
  */
 struct svm_edu_info {
 	__u32 size;
@@ -40,9 +45,98 @@ struct svm_edu_info {
 	__u32 iotlb_entries;
 	__u32 iotlb_ways;
 	__u32 instance;
-	__u32 reserved[7];
+	__u32 pasid;
+	__u32 max_batch;
+	__u32 reserved[5];
+};
+
+/**
+ * struct svm_edu_bind - SVM_EDU_IOC_BIND
+ * @size: in: sizeof(struct svm_edu_bind)
+ * @flags: in: zero
+ * @pasid: out: the PASID of the calling process's address space
+ * @reserved: in: zero
+ */
+struct svm_edu_bind {
+	__u32 size;
+	__u32 flags;
+	__u32 pasid;
+	__u32 reserved;
+};
+
+/**
+ * struct svm_edu_udesc - one DMA descriptor as user space gives it
+ * @opcode: SVM_EDU_OP_* (svm_edu_hw.h): NOP, COPY, FILL, COMPARE
+ * @flags: SVM_EDU_UDESC_F_*
+ * @reserved0: zero
+ * @src: source virtual address (COPY, COMPARE)
+ * @dst: destination virtual address (COPY, FILL, COMPARE)
+ * @len: bytes, 1 .. SVM_EDU_UDESC_MAX_LEN (ignored for NOP)
+ * @reserved1: zero
+ * @pattern: FILL pattern
+ * @completion: virtual address of a 32-byte aligned, 32-byte completion
+ *	record (struct svm_edu_completion in svm_edu_hw.h) the device
+ *	writes when done, or 0 for none
+ * @cookie: copied into the completion record
+ * @reserved2: zero
+ *
+ * There is no PASID field: the driver puts in the binding's PASID.
+ */
+struct svm_edu_udesc {
+	__u16 opcode;
+	__u16 flags;
+	__u32 reserved0;
+	__u64 src;
+	__u64 dst;
+	__u32 len;
+	__u32 reserved1;
+	__u64 pattern;
+	__u64 completion;
+	__u64 cookie;
+	__u64 reserved2;
+};
+
+/* Interrupt on completion: wakes SVM_EDU_IOC_WAIT. Needs a completion. */
+#define SVM_EDU_UDESC_F_IRQ	(1u << 0)
+#define SVM_EDU_UDESC_MAX_LEN	(1u << 30)
+#define SVM_EDU_MAX_BATCH	64
+
+/**
+ * struct svm_edu_submit - SVM_EDU_IOC_SUBMIT
+ * @size: in: sizeof(struct svm_edu_submit)
+ * @count: in: descriptors at @descs, 1 .. SVM_EDU_MAX_BATCH
+ * @descs: in: user pointer to @count struct svm_edu_udesc
+ * @submitted: out: how many were queued (all of them on success)
+ * @reserved: in: zero
+ */
+struct svm_edu_submit {
+	__u32 size;
+	__u32 count;
+	__u64 descs;
+	__u32 submitted;
+	__u32 reserved;
+};
+
+/**
+ * struct svm_edu_wait - SVM_EDU_IOC_WAIT
+ * @size: in: sizeof(struct svm_edu_wait)
+ * @timeout_ms: in: how long to sleep at most
+ * @completion: in: the completion record to wait for
+ * @status: out: its status byte (0: timed out)
+ * @reserved: in: zero
+ */
+struct svm_edu_wait {
+	__u32 size;
+	__u32 timeout_ms;
+	__u64 completion;
+	__u32 status;
+	__u32 reserved;
 };
 
 #define SVM_EDU_IOC_INFO	_IOWR(SVM_EDU_IOC_MAGIC, 0x00, struct svm_edu_info)
+#define SVM_EDU_IOC_BIND	_IOWR(SVM_EDU_IOC_MAGIC, 0x01, struct svm_edu_bind)
+#define SVM_EDU_IOC_UNBIND	_IO(SVM_EDU_IOC_MAGIC, 0x02)
+#define SVM_EDU_IOC_SUBMIT	_IOWR(SVM_EDU_IOC_MAGIC, 0x03, struct svm_edu_submit)
+#define SVM_EDU_IOC_WAIT	_IOWR(SVM_EDU_IOC_MAGIC, 0x04, struct svm_edu_wait)
 
 #endif /* _UAPI_SVM_EDU_H */

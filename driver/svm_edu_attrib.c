@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svm_edu: which kernel path caused each invalidate callback.
+ *
+ * While attribution is on (debugfs svm_edu/attribution), the callback saves
+ * its stack and names the first rule, in the order below, that a frame's
+ * function matches. This is the dump_stack() exploration of "who calls the
+ * notifier" made into a table: debugfs svm_edu/sources.
+ */
+#include <linux/atomic.h>
+#include <linux/kallsyms.h>
+#include <linux/kernel.h>
+#include <linux/stacktrace.h>
+#include <linux/string.h>
+
+#include "svm_edu.h"
+#include "svm_edu_attrib.h"
+
+const char *const svm_edu_source_names[SVM_EDU_NR_SOURCES] = {
+	[SVM_EDU_SRC_ZAP_VMA_PTES] = "zap_vma_ptes",
+	[SVM_EDU_SRC_EXIT] = "exit",
+	[SVM_EDU_SRC_KSM] = "ksm",
+	[SVM_EDU_SRC_THP] = "thp",
+	[SVM_EDU_SRC_MIGRATION] = "migration",
+	[SVM_EDU_SRC_COW] = "cow",
+	[SVM_EDU_SRC_MPROTECT] = "mprotect",
+	[SVM_EDU_SRC_MADVISE] = "madvise",
+	[SVM_EDU_SRC_MREMAP] = "mremap",
+	[SVM_EDU_SRC_UNMAP] = "unmap",
+	[SVM_EDU_SRC_RECLAIM] = "reclaim",
+	[SVM_EDU_SRC_OTHER] = "other",
+};
+
+/* Checked in this order; the first rule any frame matches wins. */
+static const struct {
+	const char *fn;		/* a substring of the function name */
+	enum svm_edu_source src;
+} rules[] = {
+	{ "zap_vma_ptes", SVM_EDU_SRC_ZAP_VMA_PTES },
+	{ "exit_mmap", SVM_EDU_SRC_EXIT },
+	{ "ksm", SVM_EDU_SRC_KSM },
+	{ "khugepaged", SVM_EDU_SRC_THP },
+	{ "collapse", SVM_EDU_SRC_THP },
+	{ "split_huge", SVM_EDU_SRC_THP },
+	{ "migrat", SVM_EDU_SRC_MIGRATION },
+	{ "move_pages", SVM_EDU_SRC_MIGRATION },
+	{ "wp_page_copy", SVM_EDU_SRC_COW },
+	{ "do_wp_page", SVM_EDU_SRC_COW },
+	{ "mprotect", SVM_EDU_SRC_MPROTECT },
+	{ "madvise", SVM_EDU_SRC_MADVISE },
+	{ "mremap", SVM_EDU_SRC_MREMAP },
+	{ "move_page_tables", SVM_EDU_SRC_MREMAP },
+	{ "munmap", SVM_EDU_SRC_UNMAP },
+	{ "unmap_region", SVM_EDU_SRC_UNMAP },
+	{ "try_to_unmap", SVM_EDU_SRC_RECLAIM },
+	{ "shrink_", SVM_EDU_SRC_RECLAIM },
+};
+
+#define SVM_EDU_ATTRIB_DEPTH	40
+
+bool svm_edu_attribution;
+atomic64_t svm_edu_sources[SVM_EDU_NR_SOURCES];
+
+static enum svm_edu_source classify(void)
+{
+	static char names[SVM_EDU_ATTRIB_DEPTH][KSYM_SYMBOL_LEN];
+	static DEFINE_SPINLOCK(lock);
+	unsigned long entries[SVM_EDU_ATTRIB_DEPTH], flags;
+	enum svm_edu_source src = SVM_EDU_SRC_OTHER;
+	unsigned int n, i, r;
+
+	n = stack_trace_save(entries, ARRAY_SIZE(entries), 1);
+	/* The name buffers are big: share one set, callbacks may nest. */
+	spin_lock_irqsave(&lock, flags);
+	for (i = 0; i < n; i++)
+		sprint_symbol_no_offset(names[i], entries[i]);
+	for (r = 0; r < ARRAY_SIZE(rules) && src == SVM_EDU_SRC_OTHER; r++)
+		for (i = 0; i < n; i++)
+			if (strstr(names[i], rules[r].fn)) {
+				src = rules[r].src;
+				break;
+			}
+	spin_unlock_irqrestore(&lock, flags);
+	return src;
+}
+
+/**
+ * svm_edu_attribute() - count the current invalidate callback by its cause
+ *
+ * Does nothing unless attribution is enabled. Safe in atomic context.
+ */
+void svm_edu_attribute(void)
+{
+	if (!READ_ONCE(svm_edu_attribution))
+		return;
+	atomic64_inc(&svm_edu_sources[classify()]);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * svm_edu: the differences between the kernels the driver builds for.
+ */
+#ifndef SVM_EDU_COMPAT_H
+#define SVM_EDU_COMPAT_H
+
+#include <linux/version.h>
+
+/*
+ * Linux 6.6 replaced mmu_notifier_ops.invalidate_range, called after the
+ * CPU TLB flush, with .arch_invalidate_secondary_tlbs, called from the
+ * architecture's TLB flush itself. Same prototype, same duty for us.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define SVM_EDU_MN_INVALIDATE	arch_invalidate_secondary_tlbs
+#else
+#define SVM_EDU_MN_INVALIDATE	invalidate_range
+#endif
+
+/* The unaligned access helpers moved to linux/ in 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+#endif /* SVM_EDU_COMPAT_H */

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libsvmedu: the ioctl calls.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "svmedu.h"
+
+int svmedu_open(struct svmedu *d, int instance)
+{
+	char path[32];
+
+	memset(d, 0, sizeof(*d));
+	d->instance = instance;
+	snprintf(path, sizeof(path), "/dev/svm-edu%d", instance);
+	d->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (d->fd < 0)
+		return -errno;
+	d->info.size = sizeof(d->info);
+	if (ioctl(d->fd, SVM_EDU_IOC_INFO, &d->info)) {
+		int err = -errno;
+
+		close(d->fd);
+		d->fd = -1;
+		return err;
+	}
+	return 0;
+}
+
+void svmedu_close(struct svmedu *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	d->pasid = 0;
+}
+
+int svmedu_bind(struct svmedu *d)
+{
+	struct svm_edu_bind b = { .size = sizeof(b) };
+
+	if (ioctl(d->fd, SVM_EDU_IOC_BIND, &b))
+		return -errno;
+	d->pasid = b.pasid;
+	return 0;
+}
+
+int svmedu_unbind(struct svmedu *d)
+{
+	if (ioctl(d->fd, SVM_EDU_IOC_UNBIND))
+		return -errno;
+	d->pasid = 0;
+	return 0;
+}
+
+int svmedu_submit(struct svmedu *d, const struct svm_edu_udesc *descs,
+		  unsigned int n)
+{
+	struct svm_edu_submit s = {
+		.size = sizeof(s),
+		.count = n,
+		.descs = (uintptr_t)descs,
+	};
+
+	if (ioctl(d->fd, SVM_EDU_IOC_SUBMIT, &s))
+		return -errno;
+	return 0;
+}
+
+static int submit_one(struct svmedu *d, uint16_t op, void *dst,
+		      const void *src, uint64_t pattern, uint32_t len,
+		      struct svm_edu_completion *rec, uint16_t flags)
+{
+	struct svm_edu_udesc u = {
+		.opcode = op,
+		.flags = flags,
+		.src = (uintptr_t)src,
+		.dst = (uintptr_t)dst,
+		.len = len,
+		.pattern = pattern,
+		.completion = (uintptr_t)rec,
+	};
+
+	if (rec)
+		memset(rec, 0, sizeof(*rec));
+	return svmedu_submit(d, &u, 1);
+}
+
+int svmedu_copy(struct svmedu *d, void *dst, const void *src, uint32_t len,
+		struct svm_edu_completion *rec, uint16_t flags)
+{
+	return submit_one(d, SVM_EDU_OP_COPY, dst, src, 0, len, rec, flags);
+}
+
+int svmedu_fill(struct svmedu *d, void *dst, uint64_t pattern, uint32_t len,
+		struct svm_edu_completion *rec, uint16_t flags)
+{
+	return submit_one(d, SVM_EDU_OP_FILL, dst, NULL, pattern, len, rec,
+			  flags);
+}
+
+int svmedu_compare(struct svmedu *d, const void *a, const void *b,
+		   uint32_t len, struct svm_edu_completion *rec,
+		   uint16_t flags)
+{
+	return submit_one(d, SVM_EDU_OP_COMPARE, (void *)b, a, 0, len, rec,
+			  flags);
+}
+
+int svmedu_wait(struct svmedu *d, struct svm_edu_completion *rec,
+		unsigned int timeout_ms)
+{
+	struct svm_edu_wait w = {
+		.size = sizeof(w),
+		.timeout_ms = timeout_ms,
+		.completion = (uintptr_t)rec,
+	};
+
+	if (ioctl(d->fd, SVM_EDU_IOC_WAIT, &w))
+		return -errno;
+	return w.status;
+}
+
+int svmedu_poll(const struct svm_edu_completion *rec, unsigned int timeout_ms)
+{
+	struct timespec start, now;
+	uint8_t st;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		st = __atomic_load_n(&rec->status, __ATOMIC_ACQUIRE);
+		if (st)
+			return st;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - start.tv_sec) * 1000 +
+		    (now.tv_nsec - start.tv_nsec) / 1000000 >= timeout_ms)
+			return -ETIMEDOUT;
+		usleep(50);
+	}
+}
+
+const char *svmedu_status_name(unsigned int status)
+{
+	static const char *const names[] = {
+		[SVM_EDU_CS_NONE] = "none",
+		[SVM_EDU_CS_SUCCESS] = "success",
+		[SVM_EDU_CS_PAGE_FAULT] = "page-fault",
+		[SVM_EDU_CS_PERM_FAULT] = "permission-fault",
+		[SVM_EDU_CS_INVALID_DESC] = "invalid-descriptor",
+		[SVM_EDU_CS_PASID_INVALID] = "pasid-invalid",
+		[SVM_EDU_CS_STALE_ABORT] = "stale-abort",
+		[SVM_EDU_CS_TRANSLATION_ERROR] = "translation-error",
+		[SVM_EDU_CS_MEMORY_ERROR] = "memory-error",
+	};
+
+	return status < sizeof(names) / sizeof(names[0]) ? names[status] : "?";
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libsvmedu: user-space access to svm-edu devices through the svm_edu
+ * driver (include/uapi/svm_edu.h).
+ *
+ * Functions return 0 (or a non-negative value) on success and -errno on
+ * failure; they never exit or print.
+ */
+#ifndef SVMEDU_H
+#define SVMEDU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "svm_edu_hw.h"
+#include "uapi/svm_edu.h"
+
+struct svmedu {
+	int fd;
+	int instance;
+	uint32_t pasid;			/* 0 while unbound */
+	struct svm_edu_info info;
+};
+
+/* Open /dev/svm-edu<instance> and read its INFO. */
+int svmedu_open(struct svmedu *d, int instance);
+void svmedu_close(struct svmedu *d);
+
+/* Bind the calling process's address space; d->pasid gets its PASID. */
+int svmedu_bind(struct svmedu *d);
+int svmedu_unbind(struct svmedu *d);
+
+/* Queue @n descriptors (1 .. SVM_EDU_MAX_BATCH) with one doorbell. */
+int svmedu_submit(struct svmedu *d, const struct svm_edu_udesc *descs,
+		  unsigned int n);
+
+/*
+ * One descriptor with completion record @rec (32-byte aligned; zeroed here
+ * before submission). @flags: SVM_EDU_UDESC_F_*.
+ */
+int svmedu_copy(struct svmedu *d, void *dst, const void *src, uint32_t len,
+		struct svm_edu_completion *rec, uint16_t flags);
+int svmedu_fill(struct svmedu *d, void *dst, uint64_t pattern, uint32_t len,
+		struct svm_edu_completion *rec, uint16_t flags);
+int svmedu_compare(struct svmedu *d, const void *a, const void *b,
+		   uint32_t len, struct svm_edu_completion *rec,
+		   uint16_t flags);
+
+/*
+ * Wait for @rec to get a status: sleeping in the driver (SVM_EDU_IOC_WAIT)
+ * or by polling the record. Return the status (> 0) or -errno (-ETIMEDOUT).
+ */
+int svmedu_wait(struct svmedu *d, struct svm_edu_completion *rec,
+		unsigned int timeout_ms);
+int svmedu_poll(const struct svm_edu_completion *rec, unsigned int timeout_ms);
+
+/* Name of a completion status, for messages. */
+const char *svmedu_status_name(unsigned int status);
+
+/*
+ * Counters of the device (hw_counters/<name>) and of the driver for it
+ * (drv_counters/<name>), from sysfs.
+ */
+int svmedu_hw_counter(const struct svmedu *d, const char *name,
+		      uint64_t *val);
+int svmedu_drv_counter(const struct svmedu *d, const char *name,
+		       uint64_t *val);
+
+/* debugfs (root only): the IOTLB probe, checker policy, stale log size. */
+struct svmedu_probe {
+	bool hit;
+	bool writable;
+	unsigned int page_shift;	/* 12, 21 or 30 */
+	uint64_t pa;
+};
+int svmedu_probe(const struct svmedu *d, uint32_t pasid, const void *va,
+		 struct svmedu_probe *res);
+int svmedu_set_policy(const struct svmedu *d, const char *policy);
+int svmedu_reset_counters(const struct svmedu *d);
+/* Test-only fault injection: knob is skip_flush, short_flush, ... */
+int svmedu_inject(const char *knob, bool on);
+/* Invalidation attribution: enable, and read one source's count. */
+int svmedu_attribution(bool on);
+
+#endif /* SVMEDU_H */

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+/*
+ * svm-dma-test: helpers shared by the scenarios.
+ */
+#include <stdarg.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "dmatest.h"
+
+/* Records live in the test's own, already touched, memory. */
+static struct svm_edu_completion records[64]
+	__attribute__((aligned(SVM_EDU_COMPLETION_ALIGN)));
+
+void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+}
+
+void *map_pages(size_t pages)
+{
+	size_t len = pages * 4096;
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memset(p, 0x5a, len);	/* present: the device does not fault pages in */
+	return p;
+}
+
+void fill_pattern(void *buf, size_t len, unsigned int seed)
+{
+	uint8_t *b = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		b[i] = (uint8_t)(i * 131 + seed * 7 + (i >> 12));
+}
+
+bool check_pattern(const void *buf, size_t len, unsigned int seed)
+{
+	const uint8_t *b = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != (uint8_t)(i * 131 + seed * 7 + (i >> 12))) {
+			diag("byte %zu is %#x", i, b[i]);
+			return false;
+		}
+	return true;
+}
+
+uint64_t hw(struct ctx *c, const char *counter)
+{
+	uint64_t v = 0;
+
+	svmedu_hw_counter(&c->dev, counter, &v);
+	return v;
+}
+
+uint64_t drv(struct ctx *c, const char *counter)
+{
+	uint64_t v = 0;
+
+	svmedu_drv_counter(&c->dev, counter, &v);
+	return v;
+}
+
+struct svm_edu_completion *record(unsigned int i)
+{
+	return &records[i % 64];
+}
+
+static int finish(struct ctx *c, int err, struct svm_edu_completion *rec)
+{
+	if (err)
+		return err;
+	return svmedu_wait(&c->dev, rec, 20000);
+}
+
+int dma_fill(struct ctx *c, void *dst, uint64_t pattern, size_t len)
+{
+	struct svm_edu_completion *rec = record(0);
+
+	return finish(c, svmedu_fill(&c->dev, dst, pattern, len, rec,
+				     SVM_EDU_UDESC_F_IRQ), rec);
+}
+
+int dma_copy(struct ctx *c, void *dst, const void *src, size_t len)
+{
+	struct svm_edu_completion *rec = record(0);
+
+	return finish(c, svmedu_copy(&c->dev, dst, src, len, rec,
+				     SVM_EDU_UDESC_F_IRQ), rec);
+}
+
+int stale_verdict(struct ctx *c, uint64_t before, bool negative)
+{
+	uint64_t n = hw(c, "stale") - before;
+
+	if (negative) {
+		EXPECT(n > 0, "negative control: the checker saw nothing");
+		diag("negative control: %llu stale accesses reported",
+		     (unsigned long long)n);
+	} else {
+		EXPECT(n == 0, "%llu stale accesses", (unsigned long long)n);
+	}
+	return PASS;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svm-dma-test: shared declarations of the runner and the scenarios.
+ */
+#ifndef DMATEST_H
+#define DMATEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "svmedu.h"
+
+struct ctx {
+	struct svmedu dev;	/* bound on /dev/svm-edu0 */
+	unsigned int seed;
+	long page;
+};
+
+/*
+ * A scenario exercises one kernel path. run(c, false) is the positive run:
+ * data checked, no stale access. When knob is set, run(c, true) is the
+ * negative control: the same steps with that fault-injection knob on, and
+ * the device's checker must report stale accesses. Return PASS, FAIL or
+ * SKIP (with a diag() saying why).
+ */
+enum { PASS, FAIL, SKIP };
+
+struct scenario {
+	const char *name;
+	const char *path;	/* the kernel path it exercises */
+	const char *knob;	/* fault injection for the negative control */
+	int (*run)(struct ctx *c, bool negative);
+};
+
+extern const struct scenario scen_basic[], scen_unmap[], scen_exit[],
+	scen_badinput[];
+
+/* --remove-test (remove.c) */
+int remove_test(void);
+
+/* TAP diagnostics */
+void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Helpers (common.c) */
+void *map_pages(size_t pages);		/* anonymous, touched */
+void fill_pattern(void *buf, size_t len, unsigned int seed);
+bool check_pattern(const void *buf, size_t len, unsigned int seed);
+uint64_t hw(struct ctx *c, const char *counter);
+uint64_t drv(struct ctx *c, const char *counter);
+struct svm_edu_completion *record(unsigned int i);
+/* Run one descriptor to completion; returns its status (or -errno). */
+int dma_fill(struct ctx *c, void *dst, uint64_t pattern, size_t len);
+int dma_copy(struct ctx *c, void *dst, const void *src, size_t len);
+/* Stale-access verdict: positive wants none since @before, negative some. */
+int stale_verdict(struct ctx *c, uint64_t before, bool negative);
+
+#define EXPECT(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			diag("%s:%d: %s", __FILE__, __LINE__, #cond);	\
+			diag(__VA_ARGS__);				\
+			return FAIL;					\
+		}							\
+	} while (0)
+
+#endif /* DMATEST_H */

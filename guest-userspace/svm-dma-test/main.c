@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+/*
+ * svm-dma-test: proves that the svm_edu driver keeps the device IOTLB
+ * coherent on every kernel path that changes a mapping. TAP output.
+ *
+ * usage: svm-dma-test [--list] [--repeat N] [--seed S] [SCENARIO...]
+ *        svm-dma-test --remove-test
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dmatest.h"
+
+static const struct scenario *const groups[] = {
+	scen_basic, scen_unmap, scen_exit, scen_badinput,
+};
+
+#define for_each_scenario(s)						\
+	for (size_t g_ = 0; g_ < sizeof(groups) / sizeof(groups[0]); g_++) \
+		for (s = groups[g_]; s->name; s++)
+
+static bool selected(const char *name, int argc, char **argv)
+{
+	int i;
+
+	if (!argc)
+		return true;
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return true;
+	return false;
+}
+
+static int tap_n, tap_failed;
+
+static void report(int result, const char *name, const char *what)
+{
+	++tap_n;
+	if (result == SKIP)
+		printf("ok %d - %s # SKIP\n", tap_n, name);
+	else
+		printf("%sok %d - %s: %s\n", result == PASS ? "" : "not ",
+		       tap_n, name, what);
+	tap_failed += result == FAIL;
+	fflush(stdout);
+}
+
+static void run(struct ctx *c, const struct scenario *s)
+{
+	char what[160];
+	int r;
+
+	svmedu_set_policy(&c->dev, "report");
+	r = s->run(c, false);
+	report(r, s->name, s->path);
+	if (!s->knob || r == SKIP)
+		return;
+	if (svmedu_inject(s->knob, true)) {
+		diag("cannot switch %s on (debugfs mounted? root?)", s->knob);
+		report(FAIL, s->name, "negative control");
+		return;
+	}
+	r = s->run(c, true);
+	svmedu_inject(s->knob, false);
+	svmedu_set_policy(&c->dev, "report");
+	snprintf(what, sizeof(what), "negative control: %s makes the checker fire",
+		 s->knob);
+	report(r, s->name, what);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "remove-test", no_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct scenario *s;
+	struct ctx c = { .seed = 1 };
+	int opt, repeat = 1, i, err;
+	bool list = false;
+
+	while ((opt = getopt_long(argc, argv, "lr:s:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'l':
+			list = true;
+			break;
+		case 'r':
+			repeat = atoi(optarg);
+			break;
+		case 's':
+			c.seed = strtoul(optarg, NULL, 0);
+			break;
+		case 'R':
+			return remove_test();
+		default:
+			fprintf(stderr, "usage: svm-dma-test [--list] [--repeat N] [--seed S] [SCENARIO...]\n"
+				"       svm-dma-test --remove-test\n");
+			return opt == 'h' ? 0 : 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (list) {
+		for_each_scenario(s)
+			printf("%-16s %-14s %s\n", s->name,
+			       s->knob ? s->knob : "-", s->path);
+		return 0;
+	}
+	for (i = 0; i < argc; i++) {
+		bool known = false;
+
+		for_each_scenario(s)
+			known = known || !strcmp(s->name, argv[i]);
+		if (!known) {
+			fprintf(stderr, "svm-dma-test: no scenario '%s' (--list)\n", argv[i]);
+			return 2;
+		}
+	}
+
+	c.page = sysconf(_SC_PAGESIZE);
+	err = svmedu_open(&c.dev, 0);
+	if (!err)
+		err = svmedu_bind(&c.dev);
+	if (err) {
+		printf("not ok 1 - open and bind /dev/svm-edu0: %s\n", strerror(-err));
+		return 1;
+	}
+	diag("PASID %u, seed %u", c.dev.pasid, c.seed);
+	for (i = 0; i < repeat; i++)
+		for_each_scenario(s)
+			if (selected(s->name, argc, argv))
+				run(&c, s);
+	printf("1..%d\n", tap_n);
+	svmedu_close(&c.dev);
+	return tap_failed ? 1 : 0;
+}

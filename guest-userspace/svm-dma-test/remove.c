@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/*
+ * svm-dma-test --remove-test: unbind the PCI function from the driver while
+ * a process is bound with DMA in flight, then bind it again. Runs on its
+ * own: it takes the device away from everybody.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dmatest.h"
+
+static int sysfs_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int pci_addr(char *buf, size_t len)
+{
+	ssize_t n = readlink("/sys/class/misc/svm-edu0/device", buf, len - 1);
+	char *slash;
+
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	slash = strrchr(buf, '/');
+	if (slash)
+		memmove(buf, slash + 1, strlen(slash));
+	return 0;
+}
+
+static int tap_n, tap_failed;
+
+static void tap(bool ok, const char *what)
+{
+	printf("%sok %d - remove: %s\n", ok ? "" : "not ", ++tap_n, what);
+	fflush(stdout);
+	tap_failed += !ok;
+}
+
+int remove_test(void)
+{
+	size_t len = 16 << 20;
+	struct svm_edu_completion *rec = record(6);
+	char addr[64];
+	struct svmedu d;
+	void *src, *dst;
+	int i;
+	pid_t pid;
+
+	if (pci_addr(addr, sizeof(addr)) || svmedu_open(&d, 0) ||
+	    svmedu_bind(&d)) {
+		printf("not ok 1 - remove: setup\n1..1\n");
+		return 1;
+	}
+	src = map_pages(len / 4096);
+	dst = map_pages(len / 4096);
+	tap(src && dst && !svmedu_copy(&d, dst, src, len, rec, 0),
+	    "a bound process starts a 16 MiB copy");
+	pid = fork();
+	if (pid == 0)
+		_exit(sysfs_write("/sys/bus/pci/drivers/svm_edu/unbind", addr) ? 1 : 0);
+	tap(pid > 0 && waitpid(pid, &i, 0) == pid && WIFEXITED(i) &&
+	    WEXITSTATUS(i) == 0, "the PCI function is unbound meanwhile");
+	tap(access("/dev/svm-edu0", F_OK) != 0, "the device node is gone");
+	tap(svmedu_submit(&d, &(struct svm_edu_udesc){ .opcode = SVM_EDU_OP_NOP }, 1) == -ENODEV,
+	    "the open file gets ENODEV for SUBMIT");
+	tap(svmedu_wait(&d, rec, 10) == -ENODEV || rec->status,
+	    "WAIT does not hang on a removed device");
+	svmedu_close(&d);
+	tap(sysfs_write("/sys/bus/pci/drivers/svm_edu/bind", addr) == 0,
+	    "the function binds again");
+	for (i = 0; i < 50 && access("/dev/svm-edu0", F_OK); i++)
+		usleep(100000);
+	/* fork() made our pages copy-on-write: write before the device does. */
+	memset(dst, 0, 4096);
+	i = svmedu_open(&d, 0);
+	if (!i)
+		i = svmedu_bind(&d);
+	if (!i)
+		i = svmedu_fill(&d, dst, 0x77, 4096, rec, SVM_EDU_UDESC_F_IRQ);
+	if (!i)
+		i = svmedu_wait(&d, rec, 20000);
+	if (i != SVM_EDU_CS_SUCCESS)
+		diag("after rebind: %d (%s)", i, i < 0 ? strerror(-i) :
+		     svmedu_status_name(i));
+	tap(i == SVM_EDU_CS_SUCCESS, "and works: bind and DMA on the new instance");
+	svmedu_close(&d);
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}

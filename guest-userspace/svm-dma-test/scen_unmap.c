@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Scenarios: munmap and a new mapping at the same address.
+ *
+ * The device caches translations of a buffer; munmap makes the kernel
+ * invalidate them; a MAP_FIXED mapping puts new frames at the same
+ * addresses. DMA into it must reach the new frames: a translation that
+ * survived the munmap is stale and the device's checker says so.
+ */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "dmatest.h"
+
+static int remap_cycle(struct ctx *c, bool negative, size_t pages)
+{
+	size_t len = pages * 4096, i;
+	uint8_t *p = map_pages(pages), *q, *spacer;
+	uint64_t stale, calls, bells, whole;
+	struct svmedu_probe pr;
+	int st;
+
+	EXPECT(p, "mmap");
+	st = dma_fill(c, p, 0x1111111111111111ull, len);
+	EXPECT(st == SVM_EDU_CS_SUCCESS, "first FILL: %s", svmedu_status_name(st));
+	EXPECT(!svmedu_probe(&c->dev, c->dev.pasid, p + len - 1, &pr) && pr.hit,
+	       "the device caches the buffer's last page");
+
+	spacer = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT(spacer != MAP_FAILED, "mmap");
+	stale = hw(c, "stale");
+	calls = drv(c, "flush_calls");
+	bells = drv(c, "doorbells");
+	whole = drv(c, "whole_pasid_flushes");
+	munmap(p, len);
+	if (!negative) {
+		for (i = 0; i < pages; i++) {
+			EXPECT(!svmedu_probe(&c->dev, c->dev.pasid, p + i * 4096, &pr) &&
+			       !pr.hit, "page %zu still cached after munmap", i);
+		}
+		EXPECT(drv(c, "flush_calls") > calls, "no flush for munmap");
+		EXPECT(drv(c, "doorbells") - bells == drv(c, "flush_calls") - calls,
+		       "%llu doorbells for %llu flushing callbacks",
+		       (unsigned long long)(drv(c, "doorbells") - bells),
+		       (unsigned long long)(drv(c, "flush_calls") - calls));
+		EXPECT(drv(c, "whole_pasid_flushes") == whole,
+		       "a %zu-page munmap flushed the whole PASID", pages);
+	}
+
+	/*
+	 * The page allocator hands freed frames straight back: without this
+	 * the new mapping would get the old frames, and a surviving stale
+	 * translation would still point at the right memory. The spacer was
+	 * mapped before the munmap, so it does not land at the old address.
+	 */
+	memset(spacer, 1, len);
+	q = mmap(p, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	EXPECT(q == (void *)p, "MAP_FIXED at the old address");
+	memset(q, 0, len);
+	st = dma_fill(c, q, 0x2222222222222222ull, len);
+	EXPECT(st == SVM_EDU_CS_SUCCESS, "FILL after remap: %s",
+	       svmedu_status_name(st));
+	for (i = 0; i < len; i++)
+		EXPECT(q[i] == 0x22, "byte %zu of the new mapping is %#x", i, q[i]);
+	munmap(q, len);
+	munmap(spacer, len);
+	return stale_verdict(c, stale, negative);
+}
+
+/* munmap + MAP_FIXED; negative control: the flush is skipped. */
+static int munmap_remap(struct ctx *c, bool negative)
+{
+	return remap_cycle(c, negative, 4);
+}
+
+/* The same with a flush one page short: the last page's entry survives. */
+static int munmap_short(struct ctx *c, bool negative)
+{
+	return remap_cycle(c, negative, 8);
+}
+
+/* The same with the flush sent to the wrong PASID. */
+static int munmap_pasid(struct ctx *c, bool negative)
+{
+	return remap_cycle(c, negative, 2);
+}
+
+static unsigned int threshold(void)
+{
+	FILE *f = fopen("/sys/module/svm_edu/parameters/whole_pasid_pages", "r");
+	unsigned int t = 0;
+
+	if (f) {
+		if (fscanf(f, "%u", &t) != 1)
+			t = 0;
+		fclose(f);
+	}
+	return t;
+}
+
+/*
+ * Ranges at or above the threshold become one whole-PASID command. The
+ * "below" case stays under 33 pages: from Linux 6.6, x86 reports a flush of
+ * more pages than tlb_single_page_flush_ceiling (33) as [0, ULONG_MAX),
+ * which the driver must (and does) treat as a whole-PASID flush too.
+ */
+static int whole_pasid(struct ctx *c, bool negative)
+{
+	unsigned int t = threshold(), below;
+	uint64_t whole, pages;
+	uint8_t *p;
+
+	(void)negative;
+	if (t < 2) {
+		diag("whole_pasid_pages is %u: nothing to switch", t);
+		return SKIP;
+	}
+	below = t - 1 < 16 ? t - 1 : 16;
+	p = map_pages(below);
+	EXPECT(p, "mmap");
+	whole = drv(c, "whole_pasid_flushes");
+	pages = drv(c, "inv_pages");
+	munmap(p, (size_t)below * 4096);
+	EXPECT(drv(c, "whole_pasid_flushes") == whole,
+	       "%u pages (below the threshold) flushed as a whole PASID", below);
+	EXPECT(drv(c, "inv_pages") - pages >= below, "range flush covers %u pages",
+	       below);
+	p = map_pages(t);
+	EXPECT(p, "mmap");
+	munmap(p, (size_t)t * 4096);
+	EXPECT(drv(c, "whole_pasid_flushes") > whole,
+	       "%u pages (the threshold) not flushed as a whole PASID", t);
+	return PASS;
+}
+
+const struct scenario scen_unmap[] = {
+	{ "munmap-remap", "munmap, then MAP_FIXED at the same address", "skip_flush", munmap_remap },
+	{ "munmap-short", "munmap of 8 pages, every page flushed", "short_flush", munmap_short },
+	{ "munmap-pasid", "munmap flushes the right PASID", "wrong_pasid", munmap_pasid },
+	{ "whole-pasid", "range flush below the threshold, whole PASID at it", NULL, whole_pasid },
+	{ NULL }
+};
