@@ -163,6 +163,18 @@ struct svm_edu_bond {
 	bool dead;
 };
 
+/**
+ * struct svm_edu_zbuf - a file's zap_vma_ptes() pages (svm_edu_zap.c)
+ * @lock: serializes allocation
+ * @pages: the two pages
+ * @cur: the one a fault maps
+ */
+struct svm_edu_zbuf {
+	struct mutex lock;
+	struct page *pages[2];
+	unsigned int cur;
+};
+
 static inline u32 svm_edu_read32(struct svm_edu_dev *sdev, u32 reg)
 {
 	return readl(sdev->regs + reg);
@@ -217,6 +229,11 @@ int svm_edu_submit(struct svm_edu_dev *sdev, struct svm_edu_bond *bond,
 		   u32 *submitted);
 int svm_edu_wait(struct svm_edu_dev *sdev, u64 completion,
 		 u32 timeout_ms, u32 *status);
+
+/* svm_edu_zap.c */
+int svm_edu_zap_mmap(struct svm_edu_zbuf *zb, struct vm_area_struct *vma);
+int svm_edu_zap(struct svm_edu_zbuf *zb, struct file *file, u64 addr);
+void svm_edu_zap_free(struct svm_edu_zbuf *zb);
 
 /* svm_edu_debugfs.c */
 enum svm_edu_inject {

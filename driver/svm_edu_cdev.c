@@ -18,11 +18,13 @@
  * @sdev: the device (a reference is held)
  * @lock: serializes the file's ioctls that use @bond
  * @bond: the binding, or NULL
+ * @zbuf: the pages mmap() maps
  */
 struct svm_edu_file {
 	struct svm_edu_dev *sdev;
 	struct mutex lock;
 	struct svm_edu_bond *bond;
+	struct svm_edu_zbuf zbuf;
 };
 
 static int svm_edu_open(struct inode *inode, struct file *file)
@@ -35,6 +37,7 @@ static int svm_edu_open(struct inode *inode, struct file *file)
 	if (!sf)
 		return -ENOMEM;
 	mutex_init(&sf->lock);
+	mutex_init(&sf->zbuf.lock);
 	/* misc_open() holds misc_mtx: the device cannot be deregistered now. */
 	kref_get(&sdev->ref);
 	sf->sdev = sdev;
@@ -53,8 +56,16 @@ static int svm_edu_release(struct inode *inode, struct file *file)
 		svm_edu_unbind(sf->bond);
 	mutex_unlock(&svm_edu_bind_lock);
 	svm_edu_put(sdev);
+	svm_edu_zap_free(&sf->zbuf);
 	kfree(sf);
 	return 0;
+}
+
+static int svm_edu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct svm_edu_file *sf = file->private_data;
+
+	return svm_edu_zap_mmap(&sf->zbuf, vma);
 }
 
 /* Copy in an argument whose first field is its size; check the size. */
@@ -199,6 +210,19 @@ static long ioctl_wait(struct svm_edu_file *sf, void __user *uarg)
 	return ret;
 }
 
+static long ioctl_zap(struct svm_edu_file *sf, struct file *file,
+		      void __user *uarg)
+{
+	struct svm_edu_zap z;
+	int ret = get_arg(&z, sizeof(z), uarg);
+
+	if (ret)
+		return ret;
+	if (z.reserved)
+		return -EINVAL;
+	return svm_edu_zap(&sf->zbuf, file, z.addr);
+}
+
 static long svm_edu_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -219,6 +243,8 @@ static long svm_edu_ioctl(struct file *file, unsigned int cmd,
 		return ioctl_submit(sf, uarg);
 	case SVM_EDU_IOC_WAIT:
 		return ioctl_wait(sf, uarg);
+	case SVM_EDU_IOC_ZAP:
+		return ioctl_zap(sf, file, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -229,6 +255,7 @@ static const struct file_operations svm_edu_fops = {
 	.open = svm_edu_open,
 	.release = svm_edu_release,
 	.unlocked_ioctl = svm_edu_ioctl,
+	.mmap = svm_edu_mmap,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };

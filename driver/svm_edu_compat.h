@@ -18,6 +18,13 @@
 #define SVM_EDU_MN_INVALIDATE	invalidate_range
 #endif
 
+/* vm_flags became read-only outside the helpers in 6.3. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define svm_edu_vm_flags_set(vma, flags)	vm_flags_set(vma, flags)
+#else
+#define svm_edu_vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
+#endif
+
 /* The unaligned access helpers moved to linux/ in 6.12. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #include <linux/unaligned.h>

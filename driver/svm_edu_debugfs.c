@@ -14,6 +14,9 @@
  * svm_edu/svm-edu<N>/stale_log, stale_policy, reset_counters
  *	The device's stale-translation log, its checker policy, and a
  *	counter reset.
+ * svm_edu/svm-edu<N>/dma_throttle_us
+ *	Slow the DMA engine down (microseconds between chunks), so that
+ *	tests can keep DMA in flight across a kernel event.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -139,7 +142,7 @@ static int stale_log_show(struct seq_file *m, void *v)
 			 (i % SVM_EDU_STALE_LOG_ENTRIES) * SVM_EDU_STALE_LOG_STRIDE;
 		u32 info = svm_edu_read32(sdev, at + SVM_EDU_STALE_LOG_INFO);
 
-		seq_printf(m, "%u %#llx %#llx %#llx %s%s%s%s\n",
+		seq_printf(m, "%u %#llx %#llx %#llx %s%s%s%s%s\n",
 			   svm_edu_read32(sdev, at + SVM_EDU_STALE_LOG_PASID),
 			   svm_edu_read64(sdev, at + SVM_EDU_STALE_LOG_VA),
 			   svm_edu_read64(sdev, at + SVM_EDU_STALE_LOG_CACHED_PA),
@@ -147,7 +150,8 @@ static int stale_log_show(struct seq_file *m, void *v)
 			   info & SVM_EDU_STALE_INFO_WRITE ? "write" : "read",
 			   info & SVM_EDU_STALE_INFO_NOT_PRESENT ? ",not-present" : "",
 			   info & SVM_EDU_STALE_INFO_OTHER_FRAME ? ",other-frame" : "",
-			   info & SVM_EDU_STALE_INFO_FEWER_RIGHTS ? ",fewer-rights" : "");
+			   info & SVM_EDU_STALE_INFO_FEWER_RIGHTS ? ",fewer-rights" : "",
+			   info & SVM_EDU_STALE_INFO_CLEAN ? ",clean" : "");
 	}
 	return 0;
 }
@@ -214,6 +218,21 @@ static const struct file_operations reset_counters_fops = {
 	.llseek = noop_llseek,
 };
 
+static int throttle_get(void *data, u64 *val)
+{
+	*val = svm_edu_read32(data, SVM_EDU_REG_DMA_THROTTLE);
+	return 0;
+}
+
+static int throttle_set(void *data, u64 val)
+{
+	if (val > SVM_EDU_THROTTLE_MAX_US)
+		return -EINVAL;
+	svm_edu_write32(data, SVM_EDU_REG_DMA_THROTTLE, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(throttle_fops, throttle_get, throttle_set, "%llu\n");
+
 /**
  * svm_edu_debugfs_add() - the per-device debugfs folder
  * @sdev: the device
@@ -228,6 +247,8 @@ void svm_edu_debugfs_add(struct svm_edu_dev *sdev)
 	debugfs_create_file("stale_policy", 0600, d, sdev, &stale_policy_fops);
 	debugfs_create_file("reset_counters", 0200, d, sdev,
 			    &reset_counters_fops);
+	debugfs_create_file_unsafe("dma_throttle_us", 0600, d, sdev,
+				   &throttle_fops);
 }
 
 /**

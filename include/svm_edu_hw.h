@@ -59,6 +59,7 @@
 #define SVM_EDU_REG_IRQ_TEST		0x02c	/* WO 32: raise vector N */
 #define SVM_EDU_REG_STALE_POLICY	0x030	/* RW 32: SVM_EDU_STALE_* */
 #define SVM_EDU_REG_COUNTER_RESET	0x034	/* WO 32: 1 zeroes counters */
+#define SVM_EDU_REG_DMA_THROTTLE	0x038	/* RW 32: us between chunks */
 /* PASID table */
 #define SVM_EDU_REG_PASID_TABLE		0x100	/* RW 64: guest-physical */
 #define SVM_EDU_REG_PASID_ENTRIES	0x108	/* RW 32: entries in table */
@@ -161,6 +162,7 @@
 #define SVM_EDU_STALE_INFO_NOT_PRESENT	(1u << 1)	/* now not mapped */
 #define SVM_EDU_STALE_INFO_OTHER_FRAME	(1u << 2)	/* now another frame */
 #define SVM_EDU_STALE_INFO_FEWER_RIGHTS	(1u << 3)	/* access not allowed */
+#define SVM_EDU_STALE_INFO_CLEAN	(1u << 4)	/* write, D now clear */
 #define SVM_EDU_STALE_NOT_PRESENT_PA	(~0ull)
 
 /* Counters: index n is at SVM_EDU_REG_COUNTERS + 8 * n */
@@ -242,6 +244,7 @@ struct svm_edu_desc {
 #define SVM_EDU_DESC_F_MASK		0x0003u		/* accepted flags */
 
 #define SVM_EDU_DESC_MAX_LEN		(1u << 30)
+#define SVM_EDU_THROTTLE_MAX_US		10000	/* DMA_THROTTLE limit */
 
 /*
  * Completion record (32 bytes), written through the PASID's translation at

@@ -111,6 +111,7 @@ static void core_reset_locked(SvmEduCore *s)
     s->ctrl = 0;
     s->error = 0;
     s->stale_policy = s->cfg.stale_policy;
+    s->throttle_us = 0;
     s->pasid_table = 0;
     s->pasid_entries = 0;
     s->sq_base = 0;
@@ -237,6 +238,9 @@ static bool core_reg_value(SvmEduCore *s, uint64_t reg, uint64_t *val)
         return true;
     case SVM_EDU_REG_STALE_POLICY:
         *val = s->stale_policy;
+        return true;
+    case SVM_EDU_REG_DMA_THROTTLE:
+        *val = s->throttle_us;
         return true;
     case SVM_EDU_REG_PASID_TABLE:
         *val = s->pasid_table;
@@ -376,6 +380,15 @@ static void core_write32(SvmEduCore *s, uint64_t addr, uint32_t val)
             break;
         }
         s->stale_policy = val;
+        break;
+    case SVM_EDU_REG_DMA_THROTTLE:
+        if (val > SVM_EDU_THROTTLE_MAX_US) {
+            svm_edu_guest_error(s, SVM_EDU_ERR_BAD_ACCESS,
+                                "svm-edu: DMA_THROTTLE %u above %u us", val,
+                                SVM_EDU_THROTTLE_MAX_US);
+            val = SVM_EDU_THROTTLE_MAX_US;
+        }
+        s->throttle_us = val;
         break;
     case SVM_EDU_REG_COUNTER_RESET:
         if (val & 1) {

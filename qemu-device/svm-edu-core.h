@@ -132,6 +132,7 @@ typedef struct SvmEduCore {
     uint32_t ctrl;
     uint32_t error;
     uint32_t stale_policy;
+    uint32_t throttle_us;
     uint64_t pasid_table;
     uint32_t pasid_entries;
     uint64_t sq_base;

@@ -11,6 +11,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <string.h>
+#include <unistd.h>
 #include "svm-edu-core.h"
 
 typedef struct DmaOp {
@@ -233,7 +234,12 @@ static void process_one(SvmEduCore *s)
         op.status = SVM_EDU_CS_SUCCESS;
     } else {
         while (!run_chunk(s, &op)) {
+            uint32_t throttle = s->throttle_us;
+
             svm_edu_core_unlock(s);
+            if (throttle) {
+                usleep(throttle);   /* a slow engine, for race tests */
+            }
             pthread_mutex_lock(&s->lock);
             if (s->epoch != epoch) {
                 return;     /* reset while we were out: forget it */

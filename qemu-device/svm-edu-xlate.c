@@ -4,7 +4,9 @@
  *
  * A translation served from the IOTLB is stale when the page table no
  * longer grants it: the page is not present, maps another frame, or does
- * not allow this access any more. A cached entry with fewer rights than the
+ * not allow this access any more. A write through an entry cached as dirty
+ * whose leaf has D clear now is stale too: the kernel cleaned the page
+ * (MADV_FREE, writeback) and would not see the write. A cached entry with fewer rights than the
  * table is only conservative: an access it cannot serve drops it and walks
  * again before any fault is reported (Linux does not flush on permission
  * upgrades or not-present to present changes).
@@ -77,6 +79,10 @@ static bool check_stale(SvmEduCore *s, const SvmEduPasidEntry *pe,
         fresh_pa = fresh->pa + (va & (svm_edu_page_size(fresh->pgsz) - 1));
         if (fresh_pa != cached_pa) {
             info |= SVM_EDU_STALE_INFO_OTHER_FRAME;
+        }
+        /* Only a write can tell: fresh->writable is false while D is clear. */
+        if (write && !fresh->writable) {
+            info |= SVM_EDU_STALE_INFO_CLEAN;
         }
     }
     if (!(info & ~SVM_EDU_STALE_INFO_WRITE)) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -143,6 +144,22 @@ int svmedu_poll(const struct svm_edu_completion *rec, unsigned int timeout_ms)
 			return -ETIMEDOUT;
 		usleep(50);
 	}
+}
+
+void *svmedu_map_zap(struct svmedu *d)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int svmedu_zap(struct svmedu *d, void *addr)
+{
+	struct svm_edu_zap z = { .size = sizeof(z), .addr = (uintptr_t)addr };
+
+	if (ioctl(d->fd, SVM_EDU_IOC_ZAP, &z))
+		return -errno;
+	return 0;
 }
 
 const char *svmedu_status_name(unsigned int status)

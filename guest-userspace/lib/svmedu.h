@@ -54,6 +54,13 @@ int svmedu_wait(struct svmedu *d, struct svm_edu_completion *rec,
 		unsigned int timeout_ms);
 int svmedu_poll(const struct svm_edu_completion *rec, unsigned int timeout_ms);
 
+/*
+ * The driver's zap_vma_ptes() page: svmedu_map_zap() maps it (one page,
+ * shared), svmedu_zap() takes it away and switches the backing page.
+ */
+void *svmedu_map_zap(struct svmedu *d);
+int svmedu_zap(struct svmedu *d, void *addr);
+
 /* Name of a completion status, for messages. */
 const char *svmedu_status_name(unsigned int status);
 
@@ -77,6 +84,8 @@ int svmedu_probe(const struct svmedu *d, uint32_t pasid, const void *va,
 		 struct svmedu_probe *res);
 int svmedu_set_policy(const struct svmedu *d, const char *policy);
 int svmedu_reset_counters(const struct svmedu *d);
+/* Slow the DMA engine down: microseconds between chunks (race tests). */
+int svmedu_set_throttle(const struct svmedu *d, unsigned int us);
 /* Test-only fault injection: knob is skip_flush, short_flush, ... */
 int svmedu_inject(const char *knob, bool on);
 /* Invalidation attribution: enable, and read one source's count. */

@@ -113,6 +113,16 @@ int svmedu_reset_counters(const struct svmedu *d)
 	return write_file(path, "1");
 }
 
+int svmedu_set_throttle(const struct svmedu *d, unsigned int us)
+{
+	char path[96], val[16];
+
+	snprintf(path, sizeof(path), DEBUGFS "/svm-edu%d/dma_throttle_us",
+		 d->instance);
+	snprintf(val, sizeof(val), "%u", us);
+	return write_file(path, val);
+}
+
 int svmedu_inject(const char *knob, bool on)
 {
 	char path[96];

@@ -114,3 +114,34 @@ int stale_verdict(struct ctx *c, uint64_t before, bool negative)
 	}
 	return PASS;
 }
+
+void *spacer_map(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void spacer_take(void *spacer, size_t len)
+{
+	memset(spacer, 1, len);
+}
+
+bool all_bytes(const void *buf, size_t len, uint8_t val)
+{
+	const uint8_t *b = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != val) {
+			diag("byte %zu is %#x, not %#x", i, b[i], val);
+			return false;
+		}
+	return true;
+}
+
+uint64_t pat(uint8_t byte)
+{
+	return 0x0101010101010101ull * byte;
+}

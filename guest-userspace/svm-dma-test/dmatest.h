@@ -34,7 +34,8 @@ struct scenario {
 };
 
 extern const struct scenario scen_basic[], scen_unmap[], scen_exit[],
-	scen_badinput[];
+	scen_badinput[], scen_cow[], scen_prot[], scen_numa[], scen_huge[],
+	scen_ksm[], scen_zap[];
 
 /* --remove-test (remove.c) */
 int remove_test(void);
@@ -52,6 +53,16 @@ struct svm_edu_completion *record(unsigned int i);
 /* Run one descriptor to completion; returns its status (or -errno). */
 int dma_fill(struct ctx *c, void *dst, uint64_t pattern, size_t len);
 int dma_copy(struct ctx *c, void *dst, const void *src, size_t len);
+/*
+ * The page allocator hands a just-freed frame straight back. Map a spacer
+ * before freeing frames and take (touch) it after: the next allocation then
+ * gets other frames, so that a surviving stale translation cannot point at
+ * the right memory by chance.
+ */
+void *spacer_map(size_t len);
+void spacer_take(void *spacer, size_t len);
+bool all_bytes(const void *buf, size_t len, uint8_t val);
+uint64_t pat(uint8_t byte);	/* the byte repeated 8 times */
 /* Stale-access verdict: positive wants none since @before, negative some. */
 int stale_verdict(struct ctx *c, uint64_t before, bool negative);
 

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,7 +16,8 @@
 #include "dmatest.h"
 
 static const struct scenario *const groups[] = {
-	scen_basic, scen_unmap, scen_exit, scen_badinput,
+	scen_basic, scen_unmap, scen_prot, scen_cow, scen_numa, scen_huge,
+	scen_ksm, scen_zap, scen_exit, scen_badinput,
 };
 
 #define for_each_scenario(s)						\
@@ -48,11 +50,37 @@ static void report(int result, const char *name, const char *what)
 	fflush(stdout);
 }
 
+/* A scenario that hangs fails the run instead of the guest's time limit. */
+#define SCENARIO_SECONDS	300
+
+static const char *running;
+
+static void timeout(int sig)
+{
+	(void)sig;
+	printf("not ok - %s: still running after %d s\n", running, SCENARIO_SECONDS);
+	fflush(stdout);
+	_exit(1);
+}
+
+/*
+ * After a negative control the device may still hold translations the
+ * broken driver failed to flush: rebinding flushes the PASID completely,
+ * so that they cannot show up in the next scenario.
+ */
+static void rebind(struct ctx *c)
+{
+	if (svmedu_unbind(&c->dev) || svmedu_bind(&c->dev))
+		diag("rebind failed");
+}
+
 static void run(struct ctx *c, const struct scenario *s)
 {
 	char what[160];
 	int r;
 
+	running = s->name;
+	alarm(SCENARIO_SECONDS);
 	svmedu_set_policy(&c->dev, "report");
 	r = s->run(c, false);
 	report(r, s->name, s->path);
@@ -63,9 +91,11 @@ static void run(struct ctx *c, const struct scenario *s)
 		report(FAIL, s->name, "negative control");
 		return;
 	}
+	alarm(SCENARIO_SECONDS);
 	r = s->run(c, true);
 	svmedu_inject(s->knob, false);
 	svmedu_set_policy(&c->dev, "report");
+	rebind(c);
 	snprintf(what, sizeof(what), "negative control: %s makes the checker fire",
 		 s->knob);
 	report(r, s->name, what);
@@ -125,6 +155,7 @@ int main(int argc, char **argv)
 	}
 
 	c.page = sysconf(_SC_PAGESIZE);
+	signal(SIGALRM, timeout);
 	err = svmedu_open(&c.dev, 0);
 	if (!err)
 		err = svmedu_bind(&c.dev);

@@ -18,7 +18,7 @@
 #include <linux/types.h>
 
 /* Bumped on every incompatible change of this file. */
-#define SVM_EDU_ABI_VERSION	2
+#define SVM_EDU_ABI_VERSION	3
 
 #define SVM_EDU_IOC_MAGIC	'S'
 
@@ -133,10 +133,27 @@ struct svm_edu_wait {
 	__u32 reserved;
 };
 
+/**
+ * struct svm_edu_zap - SVM_EDU_IOC_ZAP
+ * @size: in: sizeof(struct svm_edu_zap)
+ * @reserved: in: zero
+ * @addr: in: an address inside this file's mapping
+ *
+ * mmap() of /dev/svm-edu<N> (one page, MAP_SHARED) maps a page of driver
+ * memory. ZAP takes it away with zap_vma_ptes() and makes the next fault
+ * map the driver's other page: a driver revoking and re-provisioning memory.
+ */
+struct svm_edu_zap {
+	__u32 size;
+	__u32 reserved;
+	__u64 addr;
+};
+
 #define SVM_EDU_IOC_INFO	_IOWR(SVM_EDU_IOC_MAGIC, 0x00, struct svm_edu_info)
 #define SVM_EDU_IOC_BIND	_IOWR(SVM_EDU_IOC_MAGIC, 0x01, struct svm_edu_bind)
 #define SVM_EDU_IOC_UNBIND	_IO(SVM_EDU_IOC_MAGIC, 0x02)
 #define SVM_EDU_IOC_SUBMIT	_IOWR(SVM_EDU_IOC_MAGIC, 0x03, struct svm_edu_submit)
 #define SVM_EDU_IOC_WAIT	_IOWR(SVM_EDU_IOC_MAGIC, 0x04, struct svm_edu_wait)
+#define SVM_EDU_IOC_ZAP		_IOW(SVM_EDU_IOC_MAGIC, 0x05, struct svm_edu_zap)
 
 #endif /* _UAPI_SVM_EDU_H */

@@ -128,6 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             break;
         }
+        fg.core.throttle_us = 0;    /* a slow engine only slows fuzzing */
         svm_edu_core_run_pending(&fg.core);
         check_invariants(&fg);
     }

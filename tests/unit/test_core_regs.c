@@ -121,6 +121,20 @@ static void test_bad_access(SvmEduCore *s)
 	is_u64(svm_edu_core_read(s, 0x3ff8, 8), 0, "unassigned offset reads 0");
 }
 
+static void test_throttle(SvmEduCore *s)
+{
+	svm_edu_core_write(s, SVM_EDU_REG_DMA_THROTTLE, 250, 4);
+	is_u64(svm_edu_core_read(s, SVM_EDU_REG_DMA_THROTTLE, 4), 250,
+	       "DMA_THROTTLE keeps its value");
+	svm_edu_core_write(s, SVM_EDU_REG_ERROR, ~0u, 4);
+	svm_edu_core_write(s, SVM_EDU_REG_DMA_THROTTLE, 1000000, 4);
+	is_u64(svm_edu_core_read(s, SVM_EDU_REG_DMA_THROTTLE, 4),
+	       SVM_EDU_THROTTLE_MAX_US, "DMA_THROTTLE is clamped");
+	ok(svm_edu_core_read(s, SVM_EDU_REG_ERROR, 4) & SVM_EDU_ERR_BAD_ACCESS,
+	   "and the clamp is flagged");
+	svm_edu_core_write(s, SVM_EDU_REG_DMA_THROTTLE, 0, 4);
+}
+
 static void test_irq(SvmEduCore *s)
 {
 	unsigned v;
@@ -145,6 +159,7 @@ int main(void)
 	test_ident(&s);
 	test_scratch_and_ctrl(&s);
 	test_bad_access(&s);
+	test_throttle(&s);
 	test_irq(&s);
 	return tap_done();
 }

@@ -57,7 +57,7 @@ static uint64_t stale(void)
 /* Remap VA from f1 to f2 behind the device's back (no invalidation). */
 static void remap(void)
 {
-    fg_wr64(&fg, pte, f2 | FG_USER_RW);
+    fg_wr64(&fg, pte, f2 | FG_USER_RW | FG_A | FG_D);
 }
 
 static void test_report(void)
@@ -135,6 +135,23 @@ static void test_rights(void)
     fg_destroy(&fg);
 }
 
+/* The kernel cleans a page (D cleared) behind the device's back. */
+static void test_clean(void)
+{
+    setup(SVM_EDU_STALE_REPORT);
+    fill(VA, 0x11);
+    ok(fg_rd64(&fg, pte) & FG_D, "the device's write set D");
+    fg_wr64(&fg, pte, fg_rd64(&fg, pte) & ~FG_D);
+    is_u64(copy_from(VA, VA + 4096), SVM_EDU_CS_SUCCESS, "read of a cleaned page");
+    is_u64(stale(), 0, "a read through the cached entry is not stale");
+    is_u64(fill(VA, 0x22), SVM_EDU_CS_SUCCESS, "write to the cleaned page");
+    is_u64(stale(), 1, "the write through the cached dirty entry was stale");
+    ok(fg_reg(&fg, SVM_EDU_REG_STALE_LOG + SVM_EDU_STALE_LOG_INFO) &
+       SVM_EDU_STALE_INFO_CLEAN, "log entry: clean");
+    ok(fg_rd64(&fg, pte) & FG_D, "report: the fresh walk set D again");
+    fg_destroy(&fg);
+}
+
 static void test_policies(void)
 {
     setup(SVM_EDU_STALE_ABORT);
@@ -171,6 +188,7 @@ int main(void)
 {
     test_report();
     test_rights();
+    test_clean();
     test_policies();
     return tap_done();
 }
