@@ -46,7 +46,7 @@ FUZZER := $(B)/fuzz/fuzz_core
 FUZZ_SECONDS ?= 600
 
 .PHONY: all deps qemu kernel module userspace initramfs guest run unit fuzz \
-	test clean distclean help FORCE
+	test install-lib clean distclean help FORCE
 
 all: guest
 
@@ -77,9 +77,10 @@ module: kernel
 
 userspace: deps $(GUEST_BINS)
 
-$(B)/guest/bin/svmctl: $(SVMCTL_SRCS) $(SVMCTL_HDRS)
+$(B)/guest/bin/svmctl: $(SVMCTL_SRCS) $(SVMCTL_HDRS) $(B)/guest/lib/libsvmedu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(SVMCTL_SRCS) -lpci
+	$(CC) $(CFLAGS) -Iguest-userspace/lib -o $@ $(SVMCTL_SRCS) \
+		$(B)/guest/lib/libsvmedu.a -lpci
 
 $(B)/guest/lib/libsvmedu.a: $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(B)/guest/lib/obj
@@ -87,6 +88,17 @@ $(B)/guest/lib/libsvmedu.a: $(LIB_SRCS) $(LIB_HDRS)
 		$(CC) $(CFLAGS) -c -o $(B)/guest/lib/obj/$$(basename $$f .c).o $$f || exit 1; \
 	done
 	ar rcs $@ $(B)/guest/lib/obj/*.o
+
+# libsvmedu for other programs: make install-lib [PREFIX=/usr/local] [DESTDIR=]
+PREFIX ?= /usr/local
+install-lib: $(B)/guest/lib/libsvmedu.a
+	install -D -m 644 $(B)/guest/lib/libsvmedu.a $(DESTDIR)$(PREFIX)/lib/libsvmedu.a
+	install -D -m 644 guest-userspace/lib/svmedu.h $(DESTDIR)$(PREFIX)/include/svmedu/svmedu.h
+	install -D -m 644 include/svm_edu_hw.h $(DESTDIR)$(PREFIX)/include/svmedu/svm_edu_hw.h
+	install -D -m 644 include/uapi/svm_edu.h $(DESTDIR)$(PREFIX)/include/svmedu/uapi/svm_edu.h
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	sed 's|@PREFIX@|$(PREFIX)|' guest-userspace/lib/svmedu.pc.in \
+		>$(DESTDIR)$(PREFIX)/lib/pkgconfig/svmedu.pc
 
 $(B)/guest/bin/svm-dma-test: $(DMATEST_SRCS) $(DMATEST_HDRS) $(B)/guest/lib/libsvmedu.a
 	@mkdir -p $(dir $@)
@@ -99,7 +111,9 @@ initramfs: module userspace
 guest: qemu kernel initramfs
 
 run: guest
-	scripts/run-guest -n run -- 'svmctl list && svm-dma-test copy'
+	scripts/run-guest -n run -- 'svmctl list && svmctl attribution on && \
+		svm-dma-test copy munmap-remap cow mprotect move-pages thp-split && \
+		svmctl stats && svmctl sources'
 
 # Host unit tests: the device core with a fake guest behind its host ops.
 $(B)/tests/%: tests/unit/%.c $(CORE_SRCS) $(CORE_HDRS) $(FAKE)

@@ -19,6 +19,7 @@
 const char *const svm_edu_source_names[SVM_EDU_NR_SOURCES] = {
 	[SVM_EDU_SRC_ZAP_VMA_PTES] = "zap_vma_ptes",
 	[SVM_EDU_SRC_EXIT] = "exit",
+	[SVM_EDU_SRC_FORK] = "fork",
 	[SVM_EDU_SRC_KSM] = "ksm",
 	[SVM_EDU_SRC_THP] = "thp",
 	[SVM_EDU_SRC_MIGRATION] = "migration",
@@ -38,6 +39,7 @@ static const struct {
 } rules[] = {
 	{ "zap_vma_ptes", SVM_EDU_SRC_ZAP_VMA_PTES },
 	{ "exit_mmap", SVM_EDU_SRC_EXIT },
+	{ "dup_mmap", SVM_EDU_SRC_FORK },	/* write-protects COW pages */
 	{ "ksm", SVM_EDU_SRC_KSM },
 	{ "khugepaged", SVM_EDU_SRC_THP },
 	{ "collapse", SVM_EDU_SRC_THP },

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+/*
+ * svmctl commands over the driver's debugfs (root): the stale log, the
+ * IOTLB probe, counter reset, checker policy, fault injection and the
+ * invalidation attribution table.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svmedu.h"
+#include "svmctl.h"
+
+#define DEBUGFS "/sys/kernel/debug/svm_edu"
+
+static const char *const knobs[] = {
+	"skip_flush", "short_flush", "wrong_pasid", "skip_release",
+};
+
+static int cat(const char *path)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fprintf(stderr, "svmctl: %s: %s (root, debugfs mounted?)\n",
+			path, strerror(errno));
+		return 1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	return 0;
+}
+
+static int fail(int err, const char *what)
+{
+	if (!err)
+		return 0;
+	fprintf(stderr, "svmctl: %s: %s\n", what, strerror(-err));
+	return 1;
+}
+
+int cmd_stale(int instance, int argc, char **argv)
+{
+	char path[96];
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: svmctl stale\n");
+		return 2;
+	}
+	snprintf(path, sizeof(path), DEBUGFS "/svm-edu%d/stale_log", instance);
+	return cat(path);
+}
+
+int cmd_probe(int instance, int argc, char **argv)
+{
+	struct svmedu d = { .instance = instance };
+	struct svmedu_probe pr;
+	unsigned long pasid;
+	unsigned long long va;
+	char *end;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: svmctl probe PASID VA\n");
+		return 2;
+	}
+	pasid = strtoul(argv[1], &end, 0);
+	if (*end || pasid > 0xfffff) {
+		fprintf(stderr, "svmctl: bad PASID '%s'\n", argv[1]);
+		return 2;
+	}
+	va = strtoull(argv[2], &end, 16);
+	if (*end) {
+		fprintf(stderr, "svmctl: bad address '%s' (hex)\n", argv[2]);
+		return 2;
+	}
+	if (fail(svmedu_probe(&d, pasid, (void *)(uintptr_t)va, &pr), "probe"))
+		return 1;
+	if (pr.hit)
+		printf("pasid %lu va %#llx: cached, %s, %s page, frame %#llx\n",
+		       pasid, va, pr.writable ? "writable" : "read-only",
+		       pr.page_shift == 30 ? "1 GiB" : pr.page_shift == 21 ?
+		       "2 MiB" : "4 KiB", (unsigned long long)pr.pa);
+	else
+		printf("pasid %lu va %#llx: not cached\n", pasid, va);
+	return 0;
+}
+
+int cmd_reset(int instance, int argc, char **argv)
+{
+	struct svmedu d = { .instance = instance };
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: svmctl reset\n");
+		return 2;
+	}
+	return fail(svmedu_reset_counters(&d), "reset");
+}
+
+int cmd_policy(int instance, int argc, char **argv)
+{
+	struct svmedu d = { .instance = instance };
+	char path[96];
+
+	if (argc == 1) {
+		snprintf(path, sizeof(path), DEBUGFS "/svm-edu%d/stale_policy",
+			 instance);
+		return cat(path);
+	}
+	if (argc != 2) {
+		fprintf(stderr, "usage: svmctl policy [off|report|abort|use-stale]\n");
+		return 2;
+	}
+	return fail(svmedu_set_policy(&d, argv[1]), "policy");
+}
+
+int cmd_inject(int instance, int argc, char **argv)
+{
+	char path[96];
+	size_t i;
+
+	(void)instance;
+	if (argc == 1) {
+		for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+			printf("%-14s ", knobs[i]);
+			fflush(stdout);
+			snprintf(path, sizeof(path), DEBUGFS "/inject/%s", knobs[i]);
+			if (cat(path))
+				return 1;
+		}
+		return 0;
+	}
+	if (argc != 3 || (strcmp(argv[2], "on") && strcmp(argv[2], "off"))) {
+		fprintf(stderr, "usage: svmctl inject [KNOB on|off]   (test only)\n");
+		return 2;
+	}
+	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)
+		if (!strcmp(argv[1], knobs[i]))
+			return fail(svmedu_inject(argv[1], !strcmp(argv[2], "on")),
+				    "inject");
+	fprintf(stderr, "svmctl: no knob '%s'\n", argv[1]);
+	return 2;
+}
+
+int cmd_attribution(int instance, int argc, char **argv)
+{
+	(void)instance;
+	if (argc != 2 || (strcmp(argv[1], "on") && strcmp(argv[1], "off"))) {
+		fprintf(stderr, "usage: svmctl attribution on|off\n");
+		return 2;
+	}
+	return fail(svmedu_attribution(!strcmp(argv[1], "on")), "attribution");
+}
+
+int cmd_sources(int instance, int argc, char **argv)
+{
+	FILE *f;
+
+	(void)instance;
+	if (argc == 2 && !strcmp(argv[1], "--reset")) {
+		f = fopen(DEBUGFS "/sources", "w");
+		if (!f || fputs("0", f) < 0 || fclose(f)) {
+			fprintf(stderr, "svmctl: cannot reset the sources\n");
+			return 1;
+		}
+		return 0;
+	}
+	if (argc != 1) {
+		fprintf(stderr, "usage: svmctl sources [--reset]\n");
+		return 2;
+	}
+	printf("# invalidate callbacks by the kernel path that caused them\n");
+	return cat(DEBUGFS "/sources");
+}
