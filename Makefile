@@ -6,6 +6,7 @@
 #                the guest tests on Debian's 6.1 and 6.12 kernels (only
 #                KERNEL's when KERNEL is given)
 #   make fuzz    the device-core fuzzer for FUZZ_SECONDS (default 600)
+#   make bench   benchmarks: docs/benchmarks.md and docs/bench/*.png
 #
 # Both install what they need (Debian packages, QEMU source, guest kernels)
 # on first use. Everything built lands in build/.
@@ -36,7 +37,9 @@ LIB_SRCS := $(wildcard guest-userspace/lib/*.c)
 LIB_HDRS := guest-userspace/lib/svmedu.h $(UAPI_HDRS)
 DMATEST_SRCS := $(wildcard guest-userspace/svm-dma-test/*.c)
 DMATEST_HDRS := $(wildcard guest-userspace/svm-dma-test/*.h) $(LIB_HDRS)
-GUEST_BINS := $(B)/guest/bin/svmctl $(B)/guest/bin/svm-dma-test
+BENCH_SRCS := $(wildcard guest-userspace/svm-bench/*.c)
+BENCH_HDRS := $(wildcard guest-userspace/svm-bench/*.h) $(LIB_HDRS)
+GUEST_BINS := $(B)/guest/bin/svmctl $(B)/guest/bin/svm-dma-test $(B)/guest/bin/svm-bench
 
 CORE_SRCS := $(wildcard qemu-device/svm-edu-*.c)
 CORE_HDRS := qemu-device/svm-edu-core.h include/svm_edu_hw.h
@@ -46,7 +49,7 @@ FUZZER := $(B)/fuzz/fuzz_core
 FUZZ_SECONDS ?= 600
 
 .PHONY: all deps qemu kernel module userspace initramfs guest run unit fuzz \
-	test install-lib clean distclean help FORCE
+	test bench install-lib clean distclean help FORCE
 
 all: guest
 
@@ -88,6 +91,10 @@ $(B)/guest/lib/libsvmedu.a: $(LIB_SRCS) $(LIB_HDRS)
 		$(CC) $(CFLAGS) -c -o $(B)/guest/lib/obj/$$(basename $$f .c).o $$f || exit 1; \
 	done
 	ar rcs $@ $(B)/guest/lib/obj/*.o
+
+$(B)/guest/bin/svm-bench: $(BENCH_SRCS) $(BENCH_HDRS) $(B)/guest/lib/libsvmedu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Iguest-userspace/lib -o $@ $(BENCH_SRCS) $(B)/guest/lib/libsvmedu.a
 
 # libsvmedu for other programs: make install-lib [PREFIX=/usr/local] [DESTDIR=]
 PREFIX ?= /usr/local
@@ -133,6 +140,14 @@ $(FUZZER): tests/fuzz/fuzz_core.c $(CORE_SRCS) $(CORE_HDRS) $(FAKE)
 
 fuzz: deps $(FUZZER)
 	bash tests/fuzz/run-fuzz.sh $(FUZZER) $(B)/fuzz/corpus $(FUZZ_SECONDS)
+
+# Benchmarks: a table in docs/benchmarks.md and plots in docs/bench/.
+$(B)/bench/host_memcpy: tests/bench/host_memcpy.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -Werror -o $@ $<
+
+bench: guest $(B)/bench/host_memcpy
+	bash scripts/bench.sh
 
 test: unit $(FUZZER) qemu
 	@for k in $(TEST_KERNELS); do $(MAKE) --no-print-directory guest KERNEL=$$k || exit 1; done

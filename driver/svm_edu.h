@@ -11,6 +11,7 @@
 
 #include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
@@ -25,6 +26,7 @@
 
 #define SVM_EDU_SQ_ENTRIES	256
 #define SVM_EDU_IQ_ENTRIES	256
+#define SVM_EDU_PRQ_ENTRIES	256
 
 /* Driver counters, per device: sysfs drv_counters/<name>. */
 enum svm_edu_drv_counter {
@@ -41,6 +43,8 @@ enum svm_edu_drv_counter {
 	SVM_EDU_DC_UNBINDS,
 	SVM_EDU_DC_SUBMITS,		/* descriptors queued */
 	SVM_EDU_DC_INJECTED,		/* flushes altered by fault injection */
+	SVM_EDU_DC_PAGE_REQS,		/* page requests handled */
+	SVM_EDU_DC_PAGE_REQ_FAILED,	/* ... answered "failure" */
 	SVM_EDU_NR_DRV_COUNTERS
 };
 
@@ -83,6 +87,9 @@ struct svm_edu_vec {
  * @wait_word: status word the device's WAIT commands write
  * @wait_dma: its bus address
  * @wait_seq: last value asked of a WAIT
+ * @prq: page-request ring
+ * @prq_dma: its bus address
+ * @prq_head: next request to handle (the page-request thread only)
  * @inv_lock: serializes use of @iq, @wait_word and PASID-table updates
  * @bonds: struct svm_edu_bond on this device (svm_edu_bind_lock)
  * @done_wq: woken by the DMA_DONE vector
@@ -119,6 +126,9 @@ struct svm_edu_dev {
 	u32 *wait_word;
 	dma_addr_t wait_dma;
 	u32 wait_seq;
+	struct svm_edu_page_req *prq;
+	dma_addr_t prq_dma;
+	u32 prq_head;
 	spinlock_t inv_lock;
 
 	struct list_head bonds;
@@ -209,6 +219,7 @@ int svm_edu_cdev_register(struct svm_edu_dev *sdev);
 
 /* svm_edu_bind.c */
 extern struct mutex svm_edu_bind_lock;
+struct mm_struct *svm_edu_pasid_mm(struct svm_edu_dev *sdev, u32 pasid);
 struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
 				  struct mm_struct *mm);
 void svm_edu_unbind(struct svm_edu_bond *bond);
@@ -229,6 +240,9 @@ int svm_edu_submit(struct svm_edu_dev *sdev, struct svm_edu_bond *bond,
 		   u32 *submitted);
 int svm_edu_wait(struct svm_edu_dev *sdev, u64 completion,
 		 u32 timeout_ms, u32 *status);
+
+/* svm_edu_prq.c */
+irqreturn_t svm_edu_prq_thread(int irq, void *data);
 
 /* svm_edu_zap.c */
 int svm_edu_zap_mmap(struct svm_edu_zbuf *zb, struct vm_area_struct *vma);

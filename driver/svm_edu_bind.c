@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 
 #include "svm_edu.h"
 #include "svm_edu_compat.h"
@@ -21,6 +22,8 @@
 
 DEFINE_MUTEX(svm_edu_bind_lock);
 static DEFINE_IDA(svm_edu_pasid_ida);
+/* PASID -> struct svm_edu_mm, for the page-request thread. */
+static DEFINE_XARRAY(svm_edu_pasids);
 
 static unsigned int max_pasids = 1024;
 module_param(max_pasids, uint, 0444);
@@ -121,6 +124,7 @@ static void svm_edu_mn_free(struct mmu_notifier *mn)
 {
 	struct svm_edu_mm *smm = to_smm(mn);
 
+	xa_erase(&svm_edu_pasids, smm->pasid);
 	ida_free(&svm_edu_pasid_ida, smm->pasid);
 	kfree(smm);
 }
@@ -168,6 +172,10 @@ struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
 	if (smm->pasid >= sdev->nr_pasids) {
 		mmu_notifier_put(mn);
 		return ERR_PTR(-ENOSPC);
+	}
+	if (xa_err(xa_store(&svm_edu_pasids, smm->pasid, smm, GFP_KERNEL))) {
+		mmu_notifier_put(mn);
+		return ERR_PTR(-ENOMEM);
 	}
 
 	list_for_each_entry(bond, &sdev->bonds, dev_node) {
@@ -252,6 +260,37 @@ void svm_edu_unbind_all(struct svm_edu_dev *sdev)
 		bond->users = 0;
 		svm_edu_bond_free(bond);
 	}
+}
+
+/**
+ * svm_edu_pasid_mm() - the live address space behind a PASID on a device
+ * @sdev: the device that asks
+ * @pasid: the PASID
+ *
+ * For page requests: the mm must be bound to @sdev, not released, and
+ * still have users. Context: any; takes spinlocks only.
+ * Return: the mm with a reference (mmput() it), or NULL.
+ */
+struct mm_struct *svm_edu_pasid_mm(struct svm_edu_dev *sdev, u32 pasid)
+{
+	struct mm_struct *mm = NULL;
+	struct svm_edu_bond *bond;
+	struct svm_edu_mm *smm;
+	unsigned long flags;
+
+	xa_lock(&svm_edu_pasids);
+	smm = xa_load(&svm_edu_pasids, pasid);
+	if (smm) {
+		spin_lock_irqsave(&smm->lock, flags);
+		list_for_each_entry(bond, &smm->bonds, mm_node) {
+			if (bond->sdev == sdev && !bond->dead &&
+			    smm->mn.mm && mmget_not_zero(smm->mn.mm))
+				mm = smm->mn.mm;
+		}
+		spin_unlock_irqrestore(&smm->lock, flags);
+	}
+	xa_unlock(&svm_edu_pasids);
+	return mm;
 }
 
 /**

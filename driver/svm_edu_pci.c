@@ -29,6 +29,10 @@ static irqreturn_t svm_edu_irq(int irq, void *data)
 	atomic64_inc(&sdev->irq_count[vec->nr]);
 	complete(&sdev->irq_test_done[vec->nr]);
 	switch (vec->nr) {
+	case SVM_EDU_VEC_PAGE_REQ:
+		/* The self-test raises it before the ring exists. */
+		return READ_ONCE(sdev->prq_head) == U32_MAX ? IRQ_HANDLED :
+		       IRQ_WAKE_THREAD;
 	case SVM_EDU_VEC_DMA_DONE:
 		atomic64_inc(&sdev->done_seq);
 		wake_up_all(&sdev->done_wq);
@@ -62,9 +66,12 @@ static int svm_edu_setup_irqs(struct svm_edu_dev *sdev)
 		sdev->vec[i].sdev = sdev;
 		sdev->vec[i].nr = i;
 		init_completion(&sdev->irq_test_done[i]);
-		ret = devm_request_irq(&pdev->dev, pci_irq_vector(pdev, i),
-				       svm_edu_irq, 0, sdev->name,
-				       &sdev->vec[i]);
+		ret = devm_request_threaded_irq(&pdev->dev,
+						pci_irq_vector(pdev, i),
+						svm_edu_irq,
+						i == SVM_EDU_VEC_PAGE_REQ ?
+						svm_edu_prq_thread : NULL,
+						0, sdev->name, &sdev->vec[i]);
 		if (ret)
 			return dev_err_probe(&pdev->dev, ret,
 					     "request vector %d\n", i);
@@ -112,7 +119,11 @@ static int svm_edu_alloc_queues(struct svm_edu_dev *sdev)
 				       GFP_KERNEL);
 	sdev->wait_word = dmam_alloc_coherent(dev, sizeof(u32),
 					      &sdev->wait_dma, GFP_KERNEL);
-	if (!sdev->pasid_table || !sdev->sq || !sdev->iq || !sdev->wait_word)
+	sdev->prq = dmam_alloc_coherent(dev, SVM_EDU_PRQ_ENTRIES *
+					SVM_EDU_PRQ_ENTRY_SIZE, &sdev->prq_dma,
+					GFP_KERNEL);
+	if (!sdev->pasid_table || !sdev->sq || !sdev->iq || !sdev->wait_word ||
+	    !sdev->prq)
 		return -ENOMEM;
 	return 0;
 }
@@ -125,8 +136,11 @@ static void svm_edu_program_queues(struct svm_edu_dev *sdev)
 	svm_edu_write32(sdev, SVM_EDU_REG_SQ_SIZE, SVM_EDU_SQ_ENTRIES);
 	svm_edu_write64(sdev, SVM_EDU_REG_IQ_BASE, sdev->iq_dma);
 	svm_edu_write32(sdev, SVM_EDU_REG_IQ_SIZE, SVM_EDU_IQ_ENTRIES);
+	svm_edu_write64(sdev, SVM_EDU_REG_PRQ_BASE, sdev->prq_dma);
+	svm_edu_write32(sdev, SVM_EDU_REG_PRQ_SIZE, SVM_EDU_PRQ_ENTRIES);
 	sdev->sq_tail = 0;
 	sdev->iq_tail = 0;
+	WRITE_ONCE(sdev->prq_head, 0);
 	svm_edu_write32(sdev, SVM_EDU_REG_CTRL, SVM_EDU_CTRL_ENABLE);
 }
 
@@ -150,6 +164,7 @@ static struct svm_edu_dev *svm_edu_alloc(struct pci_dev *pdev)
 	INIT_LIST_HEAD(&sdev->bonds);
 	init_waitqueue_head(&sdev->done_wq);
 	sdev->pdev = pdev;
+	sdev->prq_head = U32_MAX;	/* no ring yet */
 	sdev->instance = nr;
 	snprintf(sdev->name, sizeof(sdev->name), "svm-edu%d", nr);
 	return sdev;
@@ -216,9 +231,10 @@ static int svm_edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	sdev->caps = svm_edu_read64(sdev, SVM_EDU_REG_CAP);
 	sdev->iotlb_geom = svm_edu_read32(sdev, SVM_EDU_REG_IOTLB_GEOM);
 	if (!(sdev->caps & SVM_EDU_CAP_DMA) ||
-	    !(sdev->caps & SVM_EDU_CAP_INV_QUEUE))
+	    !(sdev->caps & SVM_EDU_CAP_INV_QUEUE) ||
+	    !(sdev->caps & SVM_EDU_CAP_PRQ))
 		return dev_err_probe(&pdev->dev, -ENODEV,
-				     "device lacks DMA or an invalidation queue\n");
+				     "device lacks DMA, invalidation or page-request queues\n");
 
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)

@@ -18,7 +18,7 @@ static int check_udesc(const struct svm_edu_udesc *d)
 {
 	if (d->reserved0 || d->reserved1 || d->reserved2)
 		return -EINVAL;
-	if (d->opcode > SVM_EDU_OP_COMPARE || (d->flags & ~SVM_EDU_UDESC_F_IRQ))
+	if (d->opcode > SVM_EDU_OP_COMPARE || (d->flags & ~SVM_EDU_UDESC_F_MASK))
 		return -EINVAL;
 	if (d->completion) {
 		if (d->completion % SVM_EDU_COMPLETION_ALIGN)
@@ -63,6 +63,8 @@ static void sq_put(struct svm_edu_dev *sdev, const struct svm_edu_udesc *u,
 
 	if (u->flags & SVM_EDU_UDESC_F_IRQ)
 		flags |= SVM_EDU_DESC_F_IRQ;
+	if (u->flags & SVM_EDU_UDESC_F_BLOCK_ON_FAULT)
+		flags |= SVM_EDU_DESC_F_BLOCK_ON_FAULT;
 	put_unaligned_le16(u->opcode, &d->opcode);
 	put_unaligned_le16(flags, &d->flags);
 	put_unaligned_le32(pasid, &d->pasid);

@@ -112,6 +112,10 @@ HW_CNT(stale, SVM_EDU_CNT_STALE);
 HW_CNT(busy_ns, SVM_EDU_CNT_BUSY_NS);
 HW_CNT(desc_errors, SVM_EDU_CNT_DESC_ERRORS);
 HW_CNT(inv_descs, SVM_EDU_CNT_INV_DESCS);
+HW_CNT(page_resp_ok, SVM_EDU_CNT_PAGE_RESP_OK);
+HW_CNT(page_resp_fail, SVM_EDU_CNT_PAGE_RESP_FAIL);
+HW_CNT(prq_overflows, SVM_EDU_CNT_PRQ_OVERFLOWS);
+HW_CNT(inv_busy_ns, SVM_EDU_CNT_INV_BUSY_NS);
 
 static struct attribute *svm_edu_hw_counter_attrs[] = {
 	&hw_cnt_descriptors.attr.attr, &hw_cnt_bytes.attr.attr,
@@ -126,6 +130,8 @@ static struct attribute *svm_edu_hw_counter_attrs[] = {
 	&hw_cnt_fault_rewalk.attr.attr, &hw_cnt_page_requests.attr.attr,
 	&hw_cnt_stale.attr.attr, &hw_cnt_busy_ns.attr.attr,
 	&hw_cnt_desc_errors.attr.attr, &hw_cnt_inv_descs.attr.attr,
+	&hw_cnt_page_resp_ok.attr.attr, &hw_cnt_page_resp_fail.attr.attr,
+	&hw_cnt_prq_overflows.attr.attr, &hw_cnt_inv_busy_ns.attr.attr,
 	NULL,
 };
 static_assert(ARRAY_SIZE(svm_edu_hw_counter_attrs) == SVM_EDU_NR_COUNTERS + 1);
@@ -148,6 +154,8 @@ DRV_CNT(binds, SVM_EDU_DC_BINDS);
 DRV_CNT(unbinds, SVM_EDU_DC_UNBINDS);
 DRV_CNT(submits, SVM_EDU_DC_SUBMITS);
 DRV_CNT(injected, SVM_EDU_DC_INJECTED);
+DRV_CNT(page_requests, SVM_EDU_DC_PAGE_REQS);
+DRV_CNT(page_requests_failed, SVM_EDU_DC_PAGE_REQ_FAILED);
 
 static struct attribute *svm_edu_drv_counter_attrs[] = {
 	&drv_cnt_notifier_calls.attr.attr, &drv_cnt_flush_calls.attr.attr,
@@ -156,7 +164,8 @@ static struct attribute *svm_edu_drv_counter_attrs[] = {
 	&drv_cnt_release_calls.attr.attr, &drv_cnt_wait_spins.attr.attr,
 	&drv_cnt_wait_timeouts.attr.attr, &drv_cnt_binds.attr.attr,
 	&drv_cnt_unbinds.attr.attr, &drv_cnt_submits.attr.attr,
-	&drv_cnt_injected.attr.attr,
+	&drv_cnt_injected.attr.attr, &drv_cnt_page_requests.attr.attr,
+	&drv_cnt_page_requests_failed.attr.attr,
 	NULL,
 };
 static_assert(ARRAY_SIZE(svm_edu_drv_counter_attrs) == SVM_EDU_NR_DRV_COUNTERS + 1);

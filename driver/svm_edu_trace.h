@@ -79,6 +79,29 @@ TRACE_EVENT(svm_edu_invalidate,
 		  __entry->whole ? "whole-pasid" : "range")
 );
 
+TRACE_EVENT(svm_edu_page_request,
+	TP_PROTO(int dev, u32 pasid, u64 addr, bool write, bool ok),
+	TP_ARGS(dev, pasid, addr, write, ok),
+	TP_STRUCT__entry(
+		__field(int, dev)
+		__field(u32, pasid)
+		__field(u64, addr)
+		__field(bool, write)
+		__field(bool, ok)
+	),
+	TP_fast_assign(
+		__entry->dev = dev;
+		__entry->pasid = pasid;
+		__entry->addr = addr;
+		__entry->write = write;
+		__entry->ok = ok;
+	),
+	TP_printk("svm-edu%d pasid %u %s %#llx: %s", __entry->dev,
+		  __entry->pasid, __entry->write ? "write" : "read",
+		  (unsigned long long)__entry->addr,
+		  __entry->ok ? "success" : "failure")
+);
+
 #endif /* _SVM_EDU_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

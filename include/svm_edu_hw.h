@@ -79,12 +79,12 @@
 #define SVM_EDU_REG_IQ_TAIL		0x31c	/* RW 32: doorbell */
 #define SVM_EDU_REG_IQ_HEAD		0x320	/* RO 32: next to consume */
 #define SVM_EDU_REG_IQ_ERR_INDEX	0x324	/* RO 32: last bad desc */
-/* Page requests: reserved for the page-request interface */
-#define SVM_EDU_REG_PRQ_BASE		0x380	/* RW 64: reserved */
-#define SVM_EDU_REG_PRQ_SIZE		0x388	/* RW 32: reserved */
-#define SVM_EDU_REG_PRQ_TAIL		0x38c	/* RO 32: reserved */
-#define SVM_EDU_REG_PRQ_HEAD		0x390	/* RW 32: reserved */
-#define SVM_EDU_REG_PRQ_RESP		0x398	/* WO 64: reserved */
+/* Page requests (device faults) */
+#define SVM_EDU_REG_PRQ_BASE		0x380	/* RW 64: guest-physical */
+#define SVM_EDU_REG_PRQ_SIZE		0x388	/* RW 32: entries, 2^n */
+#define SVM_EDU_REG_PRQ_TAIL		0x38c	/* RO 32: device produces */
+#define SVM_EDU_REG_PRQ_HEAD		0x390	/* RW 32: driver consumes */
+#define SVM_EDU_REG_PRQ_RESP		0x398	/* WO 64: id | code << 32 */
 /* IOTLB probe */
 #define SVM_EDU_REG_PROBE_ADDR		0x500	/* RW 64: virtual address */
 #define SVM_EDU_REG_PROBE_PASID		0x508	/* RW 32: PASID */
@@ -104,6 +104,7 @@
 #define SVM_EDU_CAP_STALE_CHECK		(1ull << 11)
 #define SVM_EDU_CAP_INV_QUEUE		(1ull << 12)
 #define SVM_EDU_CAP_DMA			(1ull << 13)
+#define SVM_EDU_CAP_PRQ			(1ull << 14)	/* page requests */
 
 /* SVM_EDU_REG_IOTLB_GEOM fields */
 #define SVM_EDU_IOTLB_GEOM_ENTRIES(v)	((v) & 0xffffu)
@@ -127,6 +128,8 @@
 #define SVM_EDU_ERR_IQ_CONFIG		(1u << 6)	/* bad queue setup/tail */
 #define SVM_EDU_ERR_IQ_DESC		(1u << 7)	/* bad inv. descriptor */
 #define SVM_EDU_ERR_PASID_TABLE		(1u << 8)	/* entry not readable */
+#define SVM_EDU_ERR_PRQ_OVERFLOW	(1u << 9)	/* no room for a request */
+#define SVM_EDU_ERR_PRQ_RESP		(1u << 10)	/* response never asked */
 
 /* SVM_EDU_REG_STALE_POLICY values */
 #define SVM_EDU_STALE_OFF		0	/* no checking */
@@ -191,6 +194,10 @@ enum svm_edu_counter {
 	SVM_EDU_CNT_BUSY_NS,		/* host ns spent on descriptors */
 	SVM_EDU_CNT_DESC_ERRORS,	/* descriptors not successful */
 	SVM_EDU_CNT_INV_DESCS,		/* invalidation descriptors */
+	SVM_EDU_CNT_PAGE_RESP_OK,	/* page responses: success */
+	SVM_EDU_CNT_PAGE_RESP_FAIL,	/* page responses: failure */
+	SVM_EDU_CNT_PRQ_OVERFLOWS,	/* faults with the PRQ full */
+	SVM_EDU_CNT_INV_BUSY_NS,	/* host ns spent invalidating */
 	SVM_EDU_NR_COUNTERS
 };
 
@@ -240,8 +247,8 @@ struct svm_edu_desc {
 
 #define SVM_EDU_DESC_F_IRQ		(1u << 0)	/* DMA_DONE vector */
 #define SVM_EDU_DESC_F_RECORD		(1u << 1)	/* write completion */
-#define SVM_EDU_DESC_F_BLOCK_ON_FAULT	(1u << 2)	/* reserved for now */
-#define SVM_EDU_DESC_F_MASK		0x0003u		/* accepted flags */
+#define SVM_EDU_DESC_F_BLOCK_ON_FAULT	(1u << 2)	/* page requests */
+#define SVM_EDU_DESC_F_MASK		0x0007u		/* accepted flags */
 
 #define SVM_EDU_DESC_MAX_LEN		(1u << 30)
 #define SVM_EDU_THROTTLE_MAX_US		10000	/* DMA_THROTTLE limit */
@@ -309,6 +316,25 @@ struct svm_edu_inv_desc {
 	uint32_t rsvd0;
 	uint64_t rsvd1;
 };
+
+/*
+ * Page request (32 bytes), written by the device at PRQ_BASE + 32 * tail.
+ * The driver answers through PRQ_RESP with the request's id.
+ */
+#define SVM_EDU_PRQ_ENTRY_SIZE		32
+struct svm_edu_page_req {
+	uint32_t id;		/* echoed in the response */
+	uint32_t pasid;
+	uint64_t addr;		/* the faulting virtual address */
+	uint32_t flags;		/* SVM_EDU_PRQ_F_* */
+	uint32_t rsvd0;
+	uint64_t rsvd1;
+};
+
+#define SVM_EDU_PRQ_F_WRITE		(1u << 0)	/* a write faulted */
+#define SVM_EDU_PRQ_RESP_SUCCESS	0	/* retry the access */
+#define SVM_EDU_PRQ_RESP_FAILURE	1	/* complete with the fault */
+#define SVM_EDU_PRQ_RESP(id, code)	((uint64_t)(id) | (uint64_t)(code) << 32)
 
 #define SVM_EDU_INV_WAIT_IRQ		(1u << 17)	/* raise INV_WAIT */
 #define SVM_EDU_INV_WAIT_STATUS		(1u << 18)	/* write data */

@@ -129,6 +129,12 @@ static void core_reset_locked(SvmEduCore *s)
     s->iq_err_index = 0;
     s->probe_addr = 0;
     s->probe_pasid = 0;
+    s->prq_base = 0;
+    s->prq_size = 0;
+    s->prq_tail = 0;
+    s->prq_head = 0;
+    s->prq_wait_id = 0;
+    pthread_cond_broadcast(&s->work);  /* a parked descriptor gives up */
     memset(s->iotlb, 0, s->cfg.iotlb_entries * sizeof(*s->iotlb));
     s->iotlb_stamp = 0;
     memset(s->pasid_cache, 0, sizeof(s->pasid_cache));
@@ -150,7 +156,7 @@ static uint64_t core_cap(const SvmEduCore *s)
     uint64_t cap = s->cfg.pasid_bits & SVM_EDU_CAP_PASID_BITS_MASK;
 
     cap |= SVM_EDU_CAP_PG1G | SVM_EDU_CAP_IOTLB | SVM_EDU_CAP_STALE_CHECK |
-           SVM_EDU_CAP_INV_QUEUE | SVM_EDU_CAP_DMA;
+           SVM_EDU_CAP_INV_QUEUE | SVM_EDU_CAP_DMA | SVM_EDU_CAP_PRQ;
     if (s->cfg.la57) {
         cap |= SVM_EDU_CAP_LA57;
     }
@@ -280,6 +286,15 @@ static bool core_reg_value(SvmEduCore *s, uint64_t reg, uint64_t *val)
         return true;
     case SVM_EDU_REG_PROBE_RESULT:
         *val = core_probe(s);
+        return true;
+    case SVM_EDU_REG_PRQ_BASE:
+        *val = s->prq_base;
+        return true;
+    case SVM_EDU_REG_PRQ_SIZE:
+        *val = s->prq_size | (uint64_t)s->prq_tail << 32;
+        return true;
+    case SVM_EDU_REG_PRQ_HEAD:
+        *val = s->prq_head;
         return true;
     case SVM_EDU_REG_STALE_COUNT:
         *val = s->stale_count |
@@ -436,8 +451,18 @@ static void core_write32(SvmEduCore *s, uint64_t addr, uint32_t val)
         s->probe_pasid = val;
         break;
     case SVM_EDU_REG_PRQ_SIZE:
+        s->prq_size = val;
+        s->prq_head = s->prq_tail = 0;
+        break;
     case SVM_EDU_REG_PRQ_HEAD:
-        break;      /* reserved for the page-request interface */
+        if (!s->prq_size || val >= s->prq_size) {
+            svm_edu_guest_error(s, SVM_EDU_ERR_BAD_ACCESS,
+                                "svm-edu: PRQ_HEAD %u beyond the ring (%u)",
+                                val, s->prq_size);
+            break;
+        }
+        s->prq_head = val;
+        break;
     default:
         svm_edu_guest_error(s, SVM_EDU_ERR_BAD_ACCESS,
                             "svm-edu: write to read-only or unassigned "
@@ -473,6 +498,17 @@ void svm_edu_core_write(SvmEduCore *s, uint64_t addr, uint64_t val,
             break;
         case SVM_EDU_REG_PROBE_ADDR:
             write64(&s->probe_addr, addr, val, size);
+            break;
+        case SVM_EDU_REG_PRQ_BASE:
+            write64(&s->prq_base, addr, val, size);
+            break;
+        case SVM_EDU_REG_PRQ_RESP:
+            if (size != 8) {
+                svm_edu_guest_error(s, SVM_EDU_ERR_BAD_ACCESS,
+                                    "svm-edu: PRQ_RESP takes 8-byte writes");
+                break;
+            }
+            svm_edu_prq_response(s, val);
             break;
         }
         goto out;

@@ -151,6 +151,22 @@ typedef struct SvmEduCore {
     uint32_t iq_err_index;
     uint64_t probe_addr;
     uint32_t probe_pasid;
+    uint64_t prq_base;
+    uint32_t prq_size;
+    uint32_t prq_tail;
+    uint32_t prq_head;
+
+    /* The one page request a blocked descriptor waits for (id 0: none). */
+    uint32_t prq_next_id;
+    uint32_t prq_wait_id;
+    uint32_t prq_wait_pasid;
+    bool prq_answered;
+    uint8_t prq_answer;
+    /*
+     * Set by svm_edu_core_run_pending(): nobody can answer while the
+     * caller's thread runs the engine, so a request fails at once.
+     */
+    bool prq_nowait;
 
     /* Caches */
     SvmEduIotlbEntry *iotlb;    /* sets * ways, set-major */
@@ -252,6 +268,17 @@ int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
 bool svm_edu_inv_exec(SvmEduCore *s, uint32_t cmd, uint32_t pasid,
                       uint64_t addr, uint32_t data, bool from_queue);
 void svm_edu_iq_doorbell(SvmEduCore *s, uint32_t tail);
+
+/* svm-edu-prq.c: page requests */
+/*
+ * Ask the driver to make @va of @pasid accessible and wait for its answer;
+ * lock held (dropped while waiting). True when the access may be retried.
+ */
+bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                          bool write, uint64_t epoch);
+void svm_edu_prq_response(SvmEduCore *s, uint64_t val);
+/* DRAIN: a request of @pasid being waited for is answered "failure". */
+void svm_edu_prq_withdraw(SvmEduCore *s, uint32_t pasid);
 
 /* svm-edu-dma.c: the DMA engine */
 void svm_edu_sq_doorbell(SvmEduCore *s, uint32_t tail);

@@ -25,6 +25,9 @@ typedef struct DmaOp {
     uint64_t completion;
     uint64_t cookie;
 
+    uint64_t epoch;         /* the device's epoch when the op started */
+    bool abandoned;         /* reset or ring change while parked */
+
     uint32_t done;
     uint8_t status;
     uint8_t fault_info;
@@ -83,6 +86,45 @@ static uint32_t page_left(uint64_t va)
     return SVM_EDU_PAGE_SIZE - (va & (SVM_EDU_PAGE_SIZE - 1));
 }
 
+/* Faults a page request can cure: not present, or read-only for a write. */
+static bool resolvable(int status, uint32_t fault)
+{
+    return status == SVM_EDU_CS_PAGE_FAULT ||
+           (status == SVM_EDU_CS_PERM_FAULT &&
+            !(fault & SVM_EDU_FAULT_SUPERVISOR));
+}
+
+/* Retries after a "success" answer that did not cure the fault. */
+#define SVM_EDU_PRQ_RETRIES 4
+
+/*
+ * Translate for @op; with BLOCK_ON_FAULT, a curable fault becomes a page
+ * request and the translation is tried again after a positive answer.
+ */
+static int op_translate(SvmEduCore *s, DmaOp *op, uint64_t va, bool write,
+                        uint64_t *pa, uint32_t *fault)
+{
+    unsigned tries;
+    int st;
+
+    for (tries = 0; ; tries++) {
+        st = svm_edu_translate(s, op->pasid, va, write, pa, fault);
+        if (st == SVM_EDU_CS_SUCCESS ||
+            !(op->flags & SVM_EDU_DESC_F_BLOCK_ON_FAULT) ||
+            !resolvable(st, *fault) || tries == SVM_EDU_PRQ_RETRIES) {
+            return st;
+        }
+        if (!svm_edu_page_request(s, op->pasid, va, write, op->epoch)) {
+            op->abandoned = s->epoch != op->epoch;
+            return st;
+        }
+        if (s->epoch != op->epoch) {
+            op->abandoned = true;
+            return st;
+        }
+    }
+}
+
 static void fail(DmaOp *op, int status, uint32_t fault, uint64_t va)
 {
     op->status = status;
@@ -106,14 +148,14 @@ static bool run_chunk(SvmEduCore *s, DmaOp *op)
         if (n > page_left(src_va)) {
             n = page_left(src_va);
         }
-        st = svm_edu_translate(s, op->pasid, src_va, false, &src_pa, &fault);
+        st = op_translate(s, op, src_va, false, &src_pa, &fault);
         if (st != SVM_EDU_CS_SUCCESS) {
             fail(op, st, fault, src_va);
             return true;
         }
     }
-    st = svm_edu_translate(s, op->pasid, dst_va,
-                           op->opcode != SVM_EDU_OP_COMPARE, &dst_pa, &fault);
+    st = op_translate(s, op, dst_va, op->opcode != SVM_EDU_OP_COMPARE,
+                      &dst_pa, &fault);
     if (st != SVM_EDU_CS_SUCCESS) {
         fail(op, st, fault, dst_va);
         return true;
@@ -164,13 +206,13 @@ advanced:
 }
 
 /* Write the completion record, status byte last. Lock held. */
-static void write_completion(SvmEduCore *s, const DmaOp *op)
+static void write_completion(SvmEduCore *s, DmaOp *op)
 {
     uint8_t rec[SVM_EDU_COMPLETION_SIZE] = { 0 };
     uint32_t fault;
     uint64_t pa;
 
-    if (svm_edu_translate(s, op->pasid, op->completion, true, &pa, &fault) !=
+    if (op_translate(s, op, op->completion, true, &pa, &fault) !=
         SVM_EDU_CS_SUCCESS) {
         svm_edu_guest_error(s, SVM_EDU_ERR_COMPLETION,
                             "svm-edu: completion record at 0x%llx (PASID %u) "
@@ -224,6 +266,7 @@ static void process_one(SvmEduCore *s)
     }
     s->sq_active = true;
     decode(raw, &op, &rsvd);
+    op.epoch = epoch;
     if (!valid(&op, rsvd)) {
         op.status = SVM_EDU_CS_INVALID_DESC;
         svm_edu_guest_error(s, SVM_EDU_ERR_DESC,
@@ -248,6 +291,9 @@ static void process_one(SvmEduCore *s)
     }
     if (op.flags & SVM_EDU_DESC_F_RECORD) {
         write_completion(s, &op);
+    }
+    if (op.abandoned || s->epoch != epoch) {
+        return;             /* reset or ring change while parked */
     }
     svm_edu_trace(s, SVM_EDU_TR_DESC, op.pasid, op.dst, 0, op.len,
                   op.opcode, op.status);
@@ -284,9 +330,11 @@ void svm_edu_core_run_pending(SvmEduCore *s)
     uint32_t n = 0;
 
     pthread_mutex_lock(&s->lock);
+    s->prq_nowait = true;
     while (sq_runnable(s) && n++ < SVM_EDU_RING_MAX) {
         process_one(s);
     }
+    s->prq_nowait = false;
     s->sq_active = false;
     svm_edu_core_unlock(s);
 }

@@ -54,6 +54,7 @@ static bool inv_wait(SvmEduCore *s, uint32_t cmd, uint64_t addr,
 bool svm_edu_inv_exec(SvmEduCore *s, uint32_t cmd, uint32_t pasid,
                       uint64_t addr, uint32_t data, bool from_queue)
 {
+    uint64_t t0 = s->ops->now_ns ? s->ops->now_ns(s->opaque) : 0;
     uint32_t type = SVM_EDU_INV_CMD_TYPE(cmd);
     bool ok = true;
 
@@ -80,8 +81,11 @@ bool svm_edu_inv_exec(SvmEduCore *s, uint32_t cmd, uint32_t pasid,
         /*
          * Holding the lock means no chunk is in progress; the next chunk of
          * this PASID re-reads the PASID entry through the (flushed) cache.
+         * A descriptor of the PASID parked on a page request completes
+         * with its fault.
          */
         s->counters[SVM_EDU_CNT_INV_DRAIN]++;
+        svm_edu_prq_withdraw(s, pasid);
         break;
     case SVM_EDU_INV_WAIT:
         ok = from_queue && inv_wait(s, cmd, addr, data);
@@ -89,6 +93,9 @@ bool svm_edu_inv_exec(SvmEduCore *s, uint32_t cmd, uint32_t pasid,
     default:
         ok = false;
         break;
+    }
+    if (s->ops->now_ns) {
+        s->counters[SVM_EDU_CNT_INV_BUSY_NS] += s->ops->now_ns(s->opaque) - t0;
     }
     return ok;
 }

@@ -162,6 +162,50 @@ int svmedu_zap(struct svmedu *d, void *addr)
 	return 0;
 }
 
+int svmedu_run_resolving(struct svmedu *d, struct svm_edu_udesc desc,
+			 struct svm_edu_completion *rec, unsigned int timeout_ms,
+			 unsigned int *resubmits)
+{
+	/*
+	 * Each resubmission cures a page of the source or the destination:
+	 * more than that is no progress.
+	 */
+	unsigned int n = 0, most = 2 * (desc.len / 4096 + 2);
+	int st;
+
+	desc.completion = (uintptr_t)rec;
+	for (;;) {
+		volatile uint8_t *page;
+
+		memset(rec, 0, sizeof(*rec));
+		st = svmedu_submit(d, &desc, 1);
+		if (st)
+			break;
+		st = svmedu_wait(d, rec, timeout_ms);
+		/*
+		 * With block-on-fault the kernel already tried and refused: a
+		 * touch from here would only crash the caller.
+		 */
+		if ((st != SVM_EDU_CS_PAGE_FAULT && st != SVM_EDU_CS_PERM_FAULT) ||
+		    (desc.flags & SVM_EDU_UDESC_F_BLOCK_ON_FAULT) ||
+		    desc.opcode == SVM_EDU_OP_NOP ||
+		    rec->bytes_completed >= desc.len || n == most)
+			break;
+		page = (volatile uint8_t *)(uintptr_t)rec->fault_addr;
+		if (rec->fault_info & SVM_EDU_FAULT_WRITE)
+			*page = *page;	/* write fault: make it writable */
+		else
+			(void)*page;	/* read fault: make it present */
+		desc.src += rec->bytes_completed;
+		desc.dst += rec->bytes_completed;
+		desc.len -= rec->bytes_completed;
+		n++;
+	}
+	if (resubmits)
+		*resubmits = n;
+	return st;
+}
+
 const char *svmedu_status_name(unsigned int status)
 {
 	static const char *const names[] = {

@@ -61,6 +61,21 @@ int svmedu_poll(const struct svm_edu_completion *rec, unsigned int timeout_ms);
 void *svmedu_map_zap(struct svmedu *d);
 int svmedu_zap(struct svmedu *d, void *addr);
 
+/*
+ * Run one descriptor to its end, resolving faults from user space the way
+ * Intel's accel-config tests do for DSA without block-on-fault: when the
+ * descriptor completes partially with a page or permission fault, touch the
+ * faulting page (a read, or a write of the byte's own value) and submit the
+ * rest. @resubmits (may be NULL) counts the resubmissions. Returns the last
+ * status or -errno. With SVM_EDU_UDESC_F_BLOCK_ON_FAULT the kernel already
+ * resolved what it could: a fault is returned as it is. Without it, a fault
+ * the touch cannot cure (PROT_NONE, unmapped) kills the process with
+ * SIGSEGV, as the same access by the CPU would.
+ */
+int svmedu_run_resolving(struct svmedu *d, struct svm_edu_udesc desc,
+			 struct svm_edu_completion *rec, unsigned int timeout_ms,
+			 unsigned int *resubmits);
+
 /* Name of a completion status, for messages. */
 const char *svmedu_status_name(unsigned int status);
 

@@ -35,7 +35,7 @@ struct scenario {
 
 extern const struct scenario scen_basic[], scen_unmap[], scen_exit[],
 	scen_badinput[], scen_cow[], scen_prot[], scen_numa[], scen_huge[],
-	scen_ksm[], scen_zap[];
+	scen_ksm[], scen_zap[], scen_fault[];
 
 /* --remove-test (remove.c) */
 int remove_test(void);

@@ -18,7 +18,7 @@
 #include <linux/types.h>
 
 /* Bumped on every incompatible change of this file. */
-#define SVM_EDU_ABI_VERSION	3
+#define SVM_EDU_ABI_VERSION	4
 
 #define SVM_EDU_IOC_MAGIC	'S'
 
@@ -98,6 +98,13 @@ struct svm_edu_udesc {
 
 /* Interrupt on completion: wakes SVM_EDU_IOC_WAIT. Needs a completion. */
 #define SVM_EDU_UDESC_F_IRQ	(1u << 0)
+/*
+ * Block on fault: a page that is not present or not writable is faulted in
+ * by the driver (a page request) and the DMA goes on. Without it the
+ * descriptor completes partially at the first such page.
+ */
+#define SVM_EDU_UDESC_F_BLOCK_ON_FAULT	(1u << 1)
+#define SVM_EDU_UDESC_F_MASK	0x0003u
 #define SVM_EDU_UDESC_MAX_LEN	(1u << 30)
 #define SVM_EDU_MAX_BATCH	64
 

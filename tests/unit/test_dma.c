@@ -155,7 +155,7 @@ static void test_invalid(void)
     } bad[] = {
         { "unknown opcode", { .opcode = 9, .dst = DST, .len = 8 } },
         { "unknown flag", { .opcode = SVM_EDU_OP_FILL, .flags = 0x80, .dst = DST, .len = 8 } },
-        { "block-on-fault (not yet supported)", { .opcode = SVM_EDU_OP_FILL, .flags = SVM_EDU_DESC_F_BLOCK_ON_FAULT, .dst = DST, .len = 8 } },
+        { "flag 3", { .opcode = SVM_EDU_OP_FILL, .flags = 0x8, .dst = DST, .len = 8 } },
         { "reserved field 0", { .opcode = SVM_EDU_OP_FILL, .dst = DST, .len = 8, .rsvd0 = 1 } },
         { "reserved field 1", { .opcode = SVM_EDU_OP_FILL, .dst = DST, .len = 8, .rsvd1 = 1 } },
         { "zero length", { .opcode = SVM_EDU_OP_FILL, .dst = DST, .len = 0 } },

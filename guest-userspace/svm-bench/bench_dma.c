@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+/*
+ * svm-bench: DMA bandwidth (device bytes / device busy time), IOTLB reach
+ * and hit ratio.
+ */
+#include <stdio.h>
+#include <sys/mman.h>
+
+#include "bench.h"
+
+#define BIG	(64UL << 20)
+
+/* Bytes per device-busy ns of one warm COPY of @len, REPEAT times. */
+static void bandwidth(const char *key, void *dst, void *src, size_t len)
+{
+	double v[REPEAT];
+	int i;
+
+	run_copy(dst, src, len);	/* warm: translations cached as far as they fit */
+	for (i = 0; i < REPEAT; i++) {
+		uint64_t b0 = hw("bytes"), t0 = hw("busy_ns");
+
+		run_copy(dst, src, len);
+		v[i] = (double)(hw("bytes") - b0) / (double)(hw("busy_ns") - t0);
+	}
+	result(key, v, REPEAT, "GB/s");
+}
+
+/* Walks per GiB copied and hit ratio of a sequential copy. */
+static void reach(const char *tag, void *dst, void *src)
+{
+	double walks[REPEAT], ratio[REPEAT];
+	char key[64];
+	int i;
+
+	run_copy(dst, src, BIG);
+	for (i = 0; i < REPEAT; i++) {
+		uint64_t w0 = hw("walks"), h0 = hw("iotlb_hits"), m0 = hw("iotlb_misses");
+		double h, m;
+
+		run_copy(dst, src, BIG);
+		h = hw("iotlb_hits") - h0;
+		m = hw("iotlb_misses") - m0;
+		walks[i] = (double)(hw("walks") - w0) * ((1UL << 30) / BIG);
+		ratio[i] = 100.0 * h / (h + m);
+	}
+	snprintf(key, sizeof(key), "walks_per_gib_%s", tag);
+	result(key, walks, REPEAT, "walks");
+	snprintf(key, sizeof(key), "hit_ratio_%s", tag);
+	result(key, ratio, REPEAT, "%");
+}
+
+/* Hit ratio of repeated FILLs over a working set of @pages pages. */
+static double hit_ratio(uint8_t *buf, size_t bytes)
+{
+	uint64_t h0, m0;
+	double h, m;
+	int i;
+
+	run_fill(buf, bytes, 0);
+	h0 = hw("iotlb_hits");
+	m0 = hw("iotlb_misses");
+	for (i = 0; i < 3; i++)
+		run_fill(buf, bytes, 0);
+	h = hw("iotlb_hits") - h0;
+	m = hw("iotlb_misses") - m0;
+	return 100.0 * h / (h + m);
+}
+
+void bench_dma(void)
+{
+	static const size_t sizes[] = { 4096, 65536, 1 << 20, 16 << 20, 64 << 20 };
+	uint8_t *src = map_touched(BIG, MADV_NOHUGEPAGE);
+	uint8_t *dst = map_touched(BIG, MADV_NOHUGEPAGE);
+	uint8_t *hsrc, *hdst, *b;
+	unsigned int i;
+
+	svmedu_set_policy(&dev, "off");
+	bandwidth("copy_bw_4k_checker_off", dst, src, BIG);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		double v[REPEAT];
+		int r;
+
+		for (r = 0; r < REPEAT; r++) {
+			uint64_t b0 = hw("bytes"), t0 = hw("busy_ns");
+
+			run_copy(dst, src, sizes[i]);
+			v[r] = (double)(hw("bytes") - b0) / (double)(hw("busy_ns") - t0);
+		}
+		result("copy_bw_size", v, REPEAT, "GB/s");
+		series("bw_vs_size", sizes[i], v[REPEAT / 2]);
+	}
+	svmedu_set_policy(&dev, "report");
+	bandwidth("copy_bw_4k_checker_on", dst, src, BIG);
+	svmedu_set_policy(&dev, "off");
+	reach("4k", dst, src);
+
+	/* THP: 2 MiB aligned buffers */
+	hsrc = map_touched(BIG + (2 << 20), MADV_HUGEPAGE);
+	hdst = map_touched(BIG + (2 << 20), MADV_HUGEPAGE);
+	hsrc = (uint8_t *)(((uintptr_t)hsrc + (2 << 20) - 1) & ~((2UL << 20) - 1));
+	hdst = (uint8_t *)(((uintptr_t)hdst + (2 << 20) - 1) & ~((2UL << 20) - 1));
+	reach("thp", hdst, hsrc);
+	bandwidth("copy_bw_thp_checker_off", hdst, hsrc, BIG);
+
+	/* hit ratio against working-set size: 4 KiB pages vs THP */
+	for (i = 16; i <= 1024; i *= 2)
+		series("hit_vs_ws_4k", i * 4096.0, hit_ratio(dst, i * 4096UL));
+	for (i = 1; i <= 32; i *= 2) {
+		b = hdst;
+		series("hit_vs_ws_thp", i * 2097152.0, hit_ratio(b, i * 2097152UL));
+	}
+	svmedu_set_policy(&dev, "report");
+	munmap(src, BIG);
+	munmap(dst, BIG);
+}

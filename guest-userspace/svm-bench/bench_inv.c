@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/*
+ * svm-bench: invalidation: doorbells per notifier callback, device time per
+ * command, the cost of munmap with a bound PASID, and the range vs
+ * whole-PASID crossover.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+static void doorbells(void)
+{
+	static const unsigned long pages[] = { 1, 16, 512, 4096, 65536, 262144 };
+	uint64_t cmds0 = hw("inv_page") + hw("inv_pasid"), ns0 = hw("inv_busy_ns");
+	double ratio[6], per_cmd;
+	unsigned int i;
+
+	for (i = 0; i < 6; i++) {
+		size_t len = pages[i] * 4096;
+		/* Up to 16 MiB touched; beyond, address space only. */
+		uint8_t *p = pages[i] <= 4096 ? map_touched(len, MADV_NOHUGEPAGE) :
+			mmap(NULL, len, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uint64_t calls = drv("flush_calls"), bells = drv("doorbells");
+
+		munmap(p, len);
+		ratio[i] = (double)(drv("doorbells") - bells) /
+			   (double)(drv("flush_calls") - calls);
+		series("doorbells_per_callback", pages[i], ratio[i]);
+	}
+	result("doorbells_per_callback", ratio, 6, "doorbells");
+	per_cmd = (double)(hw("inv_busy_ns") - ns0) /
+		  (double)(hw("inv_page") + hw("inv_pasid") - cmds0);
+	result("device_ns_per_inv_command", &per_cmd, 1, "ns");
+}
+
+/* ns per mmap + touch + munmap of @pages, median of REPEAT batches. */
+static double map_cycle(unsigned long pages, double *v)
+{
+	int r, i, n = pages > 64 ? 8 : 64;
+
+	for (r = 0; r < REPEAT; r++) {
+		double t0 = now_ns();
+
+		for (i = 0; i < n; i++) {
+			uint8_t *p = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			unsigned long j;
+
+			for (j = 0; j < pages; j++)
+				p[j * 4096] = 1;
+			munmap(p, pages * 4096);
+		}
+		v[r] = (now_ns() - t0) / n;
+	}
+	return v[REPEAT / 2];
+}
+
+static void munmap_cost(void)
+{
+	static const unsigned long pages[] = { 1, 16, 512 };
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		double bound[REPEAT], unbound[REPEAT], ratio[REPEAT];
+		int fds[2], r;
+		char key[64];
+		pid_t pid;
+
+		/* A child that never binds measures the same loop. */
+		if (pipe(fds))
+			return;
+		pid = fork();
+		if (pid == 0) {
+			map_cycle(pages[i], unbound);
+			if (write(fds[1], unbound, sizeof(unbound)) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		if (read(fds[0], unbound, sizeof(unbound)) != sizeof(unbound))
+			return;
+		waitpid(pid, NULL, 0);
+		close(fds[0]);
+		close(fds[1]);
+		map_cycle(pages[i], bound);
+		for (r = 0; r < REPEAT; r++)
+			ratio[r] = bound[r] / unbound[r];
+		snprintf(key, sizeof(key), "munmap_bound_vs_unbound_%lu", pages[i]);
+		result(key, ratio, REPEAT, "x");
+	}
+}
+
+/*
+ * The cost of flushing a range of @pages either way: the munmap itself and
+ * refilling a 48-page working set the device had cached, which a
+ * whole-PASID flush throws away and a range flush keeps.
+ */
+static double flush_cost(unsigned long pages, unsigned int threshold,
+			 uint8_t *ws)
+{
+	double v[REPEAT];
+	int r;
+
+	/* Sorted for the median: REPEAT is small. */
+	set_param("whole_pasid_pages", threshold);
+	for (r = 0; r < REPEAT; r++) {
+		uint8_t *p = map_touched(pages * 4096, MADV_NOHUGEPAGE);
+		double t0;
+
+		run_fill(ws, 48 * 4096, 0);
+		run_fill(p, pages * 4096 < (1 << 20) ? pages * 4096 : 1 << 20, 0);
+		t0 = now_ns();
+		munmap(p, pages * 4096);
+		run_fill(ws, 48 * 4096, 0);
+		v[r] = now_ns() - t0;
+	}
+	set_param("whole_pasid_pages", 64);
+	for (r = 1; r < REPEAT; r++)
+		for (int k = r; k > 0 && v[k] < v[k - 1]; k--) {
+			double t = v[k];
+
+			v[k] = v[k - 1];
+			v[k - 1] = t;
+		}
+	return v[REPEAT / 2];
+}
+
+static void threshold(void)
+{
+	uint8_t *ws = map_touched(48 * 4096, MADV_NOHUGEPAGE);
+	unsigned long pages, crossover = 0;
+	double c;
+
+	for (pages = 1; pages <= 4096; pages *= 2) {
+		double range = flush_cost(pages, 0, ws);
+		double whole = flush_cost(pages, 1, ws);
+
+		series("flush_cost_range", pages, range / 1000);
+		series("flush_cost_whole", pages, whole / 1000);
+		if (!crossover && whole < range)
+			crossover = pages;
+	}
+	c = crossover;
+	result("whole_pasid_crossover_pages", &c, 1, "pages");
+	munmap(ws, 48 * 4096);
+}
+
+void bench_inv(void)
+{
+	svmedu_set_policy(&dev, "off");
+	doorbells();
+	munmap_cost();
+	threshold();
+}

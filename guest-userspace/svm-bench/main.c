@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * svm-bench: the guest side of 'make bench'.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "bench.h"
+
+struct svmedu dev;
+
+double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+uint64_t hw(const char *counter)
+{
+	uint64_t v = 0;
+
+	svmedu_hw_counter(&dev, counter, &v);
+	return v;
+}
+
+uint64_t drv(const char *counter)
+{
+	uint64_t v = 0;
+
+	svmedu_drv_counter(&dev, counter, &v);
+	return v;
+}
+
+void *map_touched(size_t len, int advice)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		printf("# mmap of %zu bytes failed\n", len);
+		exit(1);
+	}
+	if (advice >= 0)
+		madvise(p, len, advice);
+	memset(p, 1, len);
+	return p;
+}
+
+static struct svm_edu_completion rec __attribute__((aligned(32)));
+
+static int run(struct svm_edu_udesc u)
+{
+	int st;
+
+	u.flags |= SVM_EDU_UDESC_F_IRQ;
+	u.completion = (uintptr_t)&rec;
+	memset(&rec, 0, sizeof(rec));
+	if (svmedu_submit(&dev, &u, 1))
+		return -1;
+	st = svmedu_wait(&dev, &rec, 120000);
+	if (st != SVM_EDU_CS_SUCCESS)
+		printf("# descriptor failed: %s\n", svmedu_status_name(st));
+	return st;
+}
+
+int run_copy(void *dst, const void *src, size_t len)
+{
+	return run((struct svm_edu_udesc){ .opcode = SVM_EDU_OP_COPY,
+		   .src = (uintptr_t)src, .dst = (uintptr_t)dst, .len = len });
+}
+
+int run_fill(void *dst, size_t len, uint16_t flags)
+{
+	return run((struct svm_edu_udesc){ .opcode = SVM_EDU_OP_FILL,
+		   .flags = flags, .dst = (uintptr_t)dst, .len = len,
+		   .pattern = 0x5a5a5a5a5a5a5a5aull });
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void result(const char *key, double *v, int n, const char *unit)
+{
+	qsort(v, n, sizeof(*v), cmp);
+	printf("BENCH %s %.6g %.6g %.6g %s\n", key, v[n / 2], v[0], v[n - 1], unit);
+	fflush(stdout);
+}
+
+void series(const char *name, double x, double y)
+{
+	printf("SERIES %s %.6g %.6g\n", name, x, y);
+}
+
+int set_param(const char *param, unsigned int value)
+{
+	char path[96];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/svm_edu/parameters/%s", param);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%u", value);
+	return fclose(f);
+}
+
+int main(void)
+{
+	if (svmedu_open(&dev, 0) || svmedu_bind(&dev)) {
+		printf("# cannot open and bind /dev/svm-edu0\n");
+		return 1;
+	}
+	bench_dma();
+	bench_inv();
+	bench_fault();
+	svmedu_set_policy(&dev, "report");
+	svmedu_close(&dev);
+	return 0;
+}

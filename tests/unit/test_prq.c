@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests of page requests: a blocked descriptor, the driver's answers
+ * (success after mapping the page, failure), DRAIN withdrawing a request,
+ * stray responses, ring overflow, no block-on-fault, and the synchronous
+ * (no responder) mode.
+ */
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fake_guest.h"
+#include "tap.h"
+
+#define VA	0x40000000ull
+#define REC	0x50000000ull
+#define PRQ	0x8000ull
+
+static FakeGuest fg;
+static uint64_t root, rec_pa;
+static pthread_t worker_thread;
+
+static void *worker(void *arg)
+{
+	svm_edu_core_worker(arg);
+	return NULL;
+}
+
+static void setup(uint32_t prq_size)
+{
+	fg_init(&fg, NULL);
+	fg_enable(&fg);
+	root = fg_process(&fg, 1, VA, 1);	/* VA mapped, VA + 4096 not */
+	fg_map(&fg, root, 4, REC, fg_alloc_frame(&fg), SVM_EDU_PGSZ_4K, FG_USER_RW);
+	rec_pa = fg_va2pa(&fg, root, REC);
+	fg_set_reg(&fg, SVM_EDU_REG_PRQ_BASE, PRQ);
+	fg_set_reg(&fg, SVM_EDU_REG_PRQ_SIZE, prq_size);
+	pthread_create(&worker_thread, NULL, worker, &fg.core);
+}
+
+static void teardown(void)
+{
+	svm_edu_core_stop(&fg.core);
+	pthread_join(worker_thread, NULL);
+	fg_destroy(&fg);
+}
+
+/* Queue a FILL of two pages (the second unmapped) without running it. */
+static void submit_fill(uint16_t flags)
+{
+	uint32_t tail = fg_reg(&fg, SVM_EDU_REG_SQ_TAIL);
+	uint8_t *b = fg.ram + FG_SQ_BASE + tail * SVM_EDU_DESC_SIZE;
+
+	memset(b, 0, SVM_EDU_DESC_SIZE);
+	memset(fg.ram + rec_pa, 0, 32);
+	svm_edu_st_le(b, SVM_EDU_OP_FILL, 2);
+	svm_edu_st_le(b + 2, flags | SVM_EDU_DESC_F_RECORD, 2);
+	svm_edu_st_le(b + 4, 1, 4);
+	svm_edu_st_le(b + 16, VA + 4000, 8);
+	svm_edu_st_le(b + 24, 200, 4);
+	svm_edu_st_le(b + 32, 0x7777777777777777ull, 8);
+	svm_edu_st_le(b + 40, REC, 8);
+	fg_set_reg(&fg, SVM_EDU_REG_SQ_TAIL, (tail + 1) % 64);
+}
+
+/* Wait until the device's PRQ tail moves past @n entries. */
+static bool wait_request(uint32_t n)
+{
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		if (fg_reg(&fg, SVM_EDU_REG_PRQ_TAIL) == n)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+static uint8_t wait_record(void)
+{
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		uint8_t st = __atomic_load_n(fg.ram + rec_pa, __ATOMIC_ACQUIRE);
+
+		if (st)
+			return st;
+		usleep(1000);
+	}
+	return 0;
+}
+
+static void test_success(void)
+{
+	uint8_t *req;
+	uint64_t frame;
+
+	setup(16);
+	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
+	ok(wait_request(1), "the fault becomes a page request");
+	req = fg.ram + PRQ;
+	is_u64(svm_edu_ld_le(req + 4, 4), 1, "request: PASID");
+	is_u64(svm_edu_ld_le(req + 8, 8), VA + 4096, "request: the unmapped page");
+	is_u64(svm_edu_ld_le(req + 16, 4), SVM_EDU_PRQ_F_WRITE, "request: a write");
+	is_u64(fg.irqs[SVM_EDU_VEC_PAGE_REQ], 1, "PAGE_REQ raised");
+	is_u64(fg.ram[rec_pa], 0, "the descriptor waits");
+	/* The "driver" faults the page in and answers. */
+	frame = fg_alloc_frame(&fg);
+	fg_map(&fg, root, 4, VA + 4096, frame, SVM_EDU_PGSZ_4K, FG_USER_RW);
+	fg_set_reg(&fg, SVM_EDU_REG_PRQ_HEAD, 1);
+	svm_edu_core_write(&fg.core, SVM_EDU_REG_PRQ_RESP,
+			   SVM_EDU_PRQ_RESP(svm_edu_ld_le(req, 4), SVM_EDU_PRQ_RESP_SUCCESS), 8);
+	is_u64(wait_record(), SVM_EDU_CS_SUCCESS, "success answer: the descriptor completes");
+	is_u64(fg.ram[frame + 103], 0x77, "and its data reached the new page");
+	is_u64(fg_counter(&fg, SVM_EDU_CNT_PAGE_RESP_OK), 1, "success answer counted");
+	teardown();
+}
+
+static void test_failure_and_drain(void)
+{
+	struct svm_edu_inv_desc drain = { .cmd = SVM_EDU_INV_DRAIN, .pasid = 1 };
+	uint32_t id;
+
+	setup(16);
+	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
+	ok(wait_request(1), "page request");
+	id = svm_edu_ld_le(fg.ram + PRQ, 4);
+	svm_edu_core_write(&fg.core, SVM_EDU_REG_PRQ_RESP,
+			   SVM_EDU_PRQ_RESP(id, SVM_EDU_PRQ_RESP_FAILURE), 8);
+	is_u64(wait_record(), SVM_EDU_CS_PAGE_FAULT, "failure answer: page fault");
+	is_u64(svm_edu_ld_le(fg.ram + rec_pa + 8, 8), VA + 4096, "at the unmapped page");
+	is_u64(svm_edu_ld_le(fg.ram + rec_pa + 4, 4), 96, "after the bytes that fit");
+
+	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
+	ok(wait_request(2), "another page request");
+	fg_inv(&fg, &drain, 1);
+	is_u64(wait_record(), SVM_EDU_CS_PAGE_FAULT, "DRAIN withdraws it: the descriptor completes");
+	fg_set_reg(&fg, SVM_EDU_REG_ERROR, ~0u);
+	svm_edu_core_write(&fg.core, SVM_EDU_REG_PRQ_RESP,
+			   SVM_EDU_PRQ_RESP(svm_edu_ld_le(fg.ram + PRQ + 32, 4),
+					    SVM_EDU_PRQ_RESP_SUCCESS), 8);
+	is_u64(fg_reg(&fg, SVM_EDU_REG_ERROR), 0, "a late answer to it is dropped quietly");
+	svm_edu_core_write(&fg.core, SVM_EDU_REG_PRQ_RESP,
+			   SVM_EDU_PRQ_RESP(999, SVM_EDU_PRQ_RESP_SUCCESS), 8);
+	ok(fg_reg(&fg, SVM_EDU_REG_ERROR) & SVM_EDU_ERR_PRQ_RESP,
+	   "an answer to a request never made: ERROR.PRQ_RESP");
+	teardown();
+}
+
+static void test_overflow_and_no_bof(void)
+{
+	setup(2);
+	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
+	ok(wait_request(1), "page request");
+	svm_edu_core_write(&fg.core, SVM_EDU_REG_PRQ_RESP,
+			   SVM_EDU_PRQ_RESP(svm_edu_ld_le(fg.ram + PRQ, 4),
+					    SVM_EDU_PRQ_RESP_FAILURE), 8);
+	wait_record();
+	/* head not advanced: a 2-entry ring is full with one request */
+	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
+	is_u64(wait_record(), SVM_EDU_CS_PAGE_FAULT, "full ring: the fault completes at once");
+	ok(fg_reg(&fg, SVM_EDU_REG_ERROR) & SVM_EDU_ERR_PRQ_OVERFLOW, "ERROR.PRQ_OVERFLOW");
+	is_u64(fg_counter(&fg, SVM_EDU_CNT_PRQ_OVERFLOWS), 1, "overflow counted");
+	fg_set_reg(&fg, SVM_EDU_REG_PRQ_HEAD, 1);
+	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
+	ok(wait_request(0), "after the driver consumed it, requests flow again");
+	svm_edu_core_write(&fg.core, SVM_EDU_REG_PRQ_RESP,
+			   SVM_EDU_PRQ_RESP(svm_edu_ld_le(fg.ram + PRQ + 32, 4),
+					    SVM_EDU_PRQ_RESP_FAILURE), 8);
+	wait_record();
+
+	submit_fill(0);
+	is_u64(wait_record(), SVM_EDU_CS_PAGE_FAULT, "without block-on-fault: partial completion");
+	is_u64(fg_counter(&fg, SVM_EDU_CNT_PAGE_REQUESTS), 2, "and no page request");
+	teardown();
+}
+
+static void test_reset_while_parked(void)
+{
+	setup(16);
+	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
+	ok(wait_request(1), "page request");
+	fg_set_reg(&fg, SVM_EDU_REG_CTRL, SVM_EDU_CTRL_RESET);
+	usleep(20000);
+	is_u64(fg.ram[rec_pa], 0, "reset: the parked descriptor is dropped, no record");
+	teardown();
+	ok(1, "and the engine thread still stops");
+}
+
+static void test_nowait(void)
+{
+	fg_init(&fg, NULL);
+	fg_enable(&fg);
+	root = fg_process(&fg, 1, VA, 1);
+	fg_map(&fg, root, 4, REC, fg_alloc_frame(&fg), SVM_EDU_PGSZ_4K, FG_USER_RW);
+	rec_pa = fg_va2pa(&fg, root, REC);
+	fg_set_reg(&fg, SVM_EDU_REG_PRQ_BASE, PRQ);
+	fg_set_reg(&fg, SVM_EDU_REG_PRQ_SIZE, 16);
+	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
+	svm_edu_core_run_pending(&fg.core);
+	is_u64(fg.ram[rec_pa], SVM_EDU_CS_PAGE_FAULT,
+	       "run in the caller's thread: nobody can answer, the fault completes");
+	is_u64(fg_reg(&fg, SVM_EDU_REG_PRQ_TAIL), 1, "the request was still written");
+	fg_destroy(&fg);
+}
+
+int main(void)
+{
+	test_success();
+	test_failure_and_drain();
+	test_overflow_and_no_bof();
+	test_reset_while_parked();
+	test_nowait();
+	return tap_done();
+}
