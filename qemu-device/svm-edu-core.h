@@ -69,6 +69,12 @@ typedef struct SvmEduHostOps {
      */
     int (*mem_cmpxchg64)(void *opaque, uint64_t pa, uint64_t expected,
                          uint64_t desired, uint64_t *seen);
+    /*
+     * Optional: copy @len bytes between guest-physical addresses in one go
+     * (no bounce buffer). 0, or -1 when either side is not RAM; the core
+     * then takes the slow path, which finds out which side it was.
+     */
+    int (*mem_copy)(void *opaque, uint64_t dst, uint64_t src, uint32_t len);
     /* Raise MSI-X vector @vec; called without the core lock. */
     void (*raise_irq)(void *opaque, unsigned vec);
     /* Report a guest programming error (QEMU: LOG_GUEST_ERROR). */

@@ -163,6 +163,9 @@ static bool run_chunk(SvmEduCore *s, DmaOp *op)
 
     switch (op->opcode) {
     case SVM_EDU_OP_COPY:
+        if (s->ops->mem_copy && !s->ops->mem_copy(s->opaque, dst_pa, src_pa, n)) {
+            goto copied;
+        }
         if (s->ops->mem_read(s->opaque, src_pa, a, n)) {
             fail(op, SVM_EDU_CS_MEMORY_ERROR, 0, src_va);
             return true;
@@ -195,6 +198,7 @@ static bool run_chunk(SvmEduCore *s, DmaOp *op)
         fail(op, SVM_EDU_CS_MEMORY_ERROR, SVM_EDU_FAULT_WRITE, dst_va);
         return true;
     }
+copied:
     s->counters[SVM_EDU_CNT_BYTES] += n;
     op->done += n;
 advanced:

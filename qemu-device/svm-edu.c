@@ -86,16 +86,33 @@ static int svm_edu_mem_rw(void *opaque, uint64_t pa, void *buf, uint32_t len,
 
     while (len) {
         hwaddr xlat, l = len;
-        MemTxResult r;
+        MemoryRegion *mr;
 
         RCU_READ_LOCK_GUARD();
-        if (!svm_edu_ram(s, pa, &xlat, &l, is_write) || !l) {
+        mr = svm_edu_ram(s, pa, &xlat, &l, is_write);
+        if (!mr || !l) {
             return -1;
         }
-        r = address_space_rw(as, pa, MEMTXATTRS_UNSPECIFIED, buf, l,
-                             is_write);
-        if (r != MEMTX_OK) {
-            return -1;
+        if (is_write) {
+            /* Dirty tracking and TCG's code-page invalidation. */
+            if (address_space_write(as, pa, MEMTXATTRS_UNSPECIFIED, buf,
+                                    l) != MEMTX_OK) {
+                return -1;
+            }
+        } else {
+            /*
+             * Page-table reads are most of a walk: straight from RAM, and
+             * an aligned 8-byte entry in one load, never torn.
+             */
+            uint8_t *host = (uint8_t *)memory_region_get_ram_ptr(mr) + xlat;
+
+            if (l == 8 && !((uintptr_t)host & 7)) {
+                uint64_t v = qatomic_read((uint64_t *)host);
+
+                memcpy(buf, &v, 8);
+            } else {
+                memcpy(buf, host, l);
+            }
         }
         pa += l;
         buf = (uint8_t *)buf + l;
@@ -114,6 +131,30 @@ static int svm_edu_mem_write(void *opaque, uint64_t pa, const void *buf,
                              uint32_t len)
 {
     return svm_edu_mem_rw(opaque, pa, (void *)buf, len, true);
+}
+
+/*
+ * COPY's fast path: one copy from the source's host pointer, written with
+ * address_space_write() so that dirty tracking and TCG's view of code pages
+ * stay right.
+ */
+static int svm_edu_mem_copy(void *opaque, uint64_t dst, uint64_t src,
+                            uint32_t len)
+{
+    SvmEduState *s = opaque;
+    AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
+    hwaddr sx, dx, sl = len, dl = len;
+    MemoryRegion *smr;
+
+    RCU_READ_LOCK_GUARD();
+    smr = svm_edu_ram(s, src, &sx, &sl, false);
+    if (!smr || sl < len || !svm_edu_ram(s, dst, &dx, &dl, true) ||
+        dl < len) {
+        return -1;
+    }
+    return address_space_write(as, dst, MEMTXATTRS_UNSPECIFIED,
+                               (uint8_t *)memory_region_get_ram_ptr(smr) + sx,
+                               len) == MEMTX_OK ? 0 : -1;
 }
 
 /* Atomic, like target/i386's A/D updates: never a read-modify-write. */
@@ -214,6 +255,7 @@ static const SvmEduHostOps svm_edu_host_ops = {
     .mem_read = svm_edu_mem_read,
     .mem_write = svm_edu_mem_write,
     .mem_cmpxchg64 = svm_edu_mem_cmpxchg64,
+    .mem_copy = svm_edu_mem_copy,
     .raise_irq = svm_edu_raise_irq,
     .guest_error = svm_edu_log_guest_error,
     .now_ns = svm_edu_now_ns,

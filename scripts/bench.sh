@@ -60,7 +60,7 @@ crossover=$(value whole_pasid_crossover_pages)
 	row "same, 4 KiB pages" "$(value walks_per_gib_4k)" "$(spread walks_per_gib_4k)" "(262144)" "-"
 	row "IOTLB hit ratio, sequential 64 MiB, THP" "$(value hit_ratio_thp) %" "$(spread hit_ratio_thp)" ">= 99.9 %" "$(ok "$(value hit_ratio_thp)" ">=" 99.9)"
 	row "same, 4 KiB pages" "$(value hit_ratio_4k) %" "$(spread hit_ratio_4k)" "report" "-"
-	row "doorbells per notifier callback, munmap of 1..262144 pages" "$(value doorbells_per_callback)" "$(spread doorbells_per_callback)" "exactly 1" "$(ok "$(value doorbells_per_callback 4)$(value doorbells_per_callback 5)" "==" 11)"
+	row "doorbells per notifier callback, munmap of 1..262144 pages" "$(value doorbells_per_callback)" "$(spread doorbells_per_callback)" "exactly 1" "$(awk -v a="$(value doorbells_per_callback 4)" -v b="$(value doorbells_per_callback 5)" 'BEGIN { print (a == 1 && b == 1) ? "met" : "missed" }')"
 	row "device time per invalidation command" "$(value device_ns_per_inv_command) ns" "-" "<= 1000 ns" "$(ok "$(value device_ns_per_inv_command)" "<=" 1000)"
 	for n in 1 16 512; do
 		v=$(value munmap_bound_vs_unbound_$n)
@@ -97,9 +97,9 @@ $6
 EOG
 	done
 }
-plot flush_cost "Invalidation cost vs range size (munmap + refill of a 48-page working set)" \
-	"pages unmapped" "microseconds" "set logscale x 2" \
-	"set arrow from $crossover, graph 0 to $crossover, graph 1 nohead dt 2; plot '$out/flush_cost_range.dat' w lp t 'range flush', '$out/flush_cost_whole.dat' w lp t 'whole-PASID flush'"
+plot flush_cost "Device time of a flush: commands + refill of a 48-page working set" \
+	"pages unmapped" "device microseconds" "set logscale x 2" \
+	"set arrow from ${crossover:-1}, graph 0 to ${crossover:-1}, graph 1 nohead dt 2; plot '$out/flush_cost_range.dat' w lp t 'range flush', '$out/flush_cost_whole.dat' w lp t 'whole-PASID flush'"
 plot hit_ratio "IOTLB hit ratio vs working set (repeated FILL)" "working set (bytes)" "hit ratio (%)" \
 	"set logscale x 2" "plot '$out/hit_vs_ws_4k.dat' w lp t '4 KiB pages', '$out/hit_vs_ws_thp.dat' w lp t '2 MiB THP'"
 plot bandwidth "DMA copy bandwidth vs transfer size (checker off)" "bytes" "GB/s" \

@@ -88,6 +88,9 @@ int svmedu_hw_counter(const struct svmedu *d, const char *name,
 int svmedu_drv_counter(const struct svmedu *d, const char *name,
 		       uint64_t *val);
 
+/* Write @text to a sysfs or debugfs file. 0 or -errno. */
+int svmedu_write_file(const char *path, const char *text);
+
 /* debugfs (root only): the IOTLB probe, checker policy, stale log size. */
 struct svmedu_probe {
 	bool hit;

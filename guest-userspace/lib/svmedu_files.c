@@ -28,7 +28,7 @@ static int read_file(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-static int write_file(const char *path, const char *text)
+int svmedu_write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
 
@@ -80,7 +80,7 @@ int svmedu_probe(const struct svmedu *d, uint32_t pasid, const void *va,
 	snprintf(path, sizeof(path), DEBUGFS "/svm-edu%d/probe", d->instance);
 	snprintf(buf, sizeof(buf), "%u %llx", pasid,
 		 (unsigned long long)(uintptr_t)va);
-	err = write_file(path, buf);
+	err = svmedu_write_file(path, buf);
 	if (!err)
 		err = read_file(path, buf, sizeof(buf));
 	if (err)
@@ -101,7 +101,7 @@ int svmedu_set_policy(const struct svmedu *d, const char *policy)
 
 	snprintf(path, sizeof(path), DEBUGFS "/svm-edu%d/stale_policy",
 		 d->instance);
-	return write_file(path, policy);
+	return svmedu_write_file(path, policy);
 }
 
 int svmedu_reset_counters(const struct svmedu *d)
@@ -110,7 +110,7 @@ int svmedu_reset_counters(const struct svmedu *d)
 
 	snprintf(path, sizeof(path), DEBUGFS "/svm-edu%d/reset_counters",
 		 d->instance);
-	return write_file(path, "1");
+	return svmedu_write_file(path, "1");
 }
 
 int svmedu_set_throttle(const struct svmedu *d, unsigned int us)
@@ -120,7 +120,7 @@ int svmedu_set_throttle(const struct svmedu *d, unsigned int us)
 	snprintf(path, sizeof(path), DEBUGFS "/svm-edu%d/dma_throttle_us",
 		 d->instance);
 	snprintf(val, sizeof(val), "%u", us);
-	return write_file(path, val);
+	return svmedu_write_file(path, val);
 }
 
 int svmedu_inject(const char *knob, bool on)
@@ -128,10 +128,10 @@ int svmedu_inject(const char *knob, bool on)
 	char path[96];
 
 	snprintf(path, sizeof(path), DEBUGFS "/inject/%s", knob);
-	return write_file(path, on ? "1" : "0");
+	return svmedu_write_file(path, on ? "1" : "0");
 }
 
 int svmedu_attribution(bool on)
 {
-	return write_file(DEBUGFS "/attribution", on ? "1" : "0");
+	return svmedu_write_file(DEBUGFS "/attribution", on ? "1" : "0");
 }

@@ -64,7 +64,9 @@ static int run(struct svm_edu_udesc u)
 		return -1;
 	st = svmedu_wait(&dev, &rec, 120000);
 	if (st != SVM_EDU_CS_SUCCESS)
-		printf("# descriptor failed: %s\n", svmedu_status_name(st));
+		printf("# descriptor failed: %s at %#llx (info %#x) after %u bytes\n",
+		       svmedu_status_name(st), (unsigned long long)rec.fault_addr,
+		       rec.fault_info, rec.bytes_completed);
 	return st;
 }
 

@@ -14,18 +14,6 @@
 
 #include "dmatest.h"
 
-static int sysfs_write(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 static int pci_addr(char *buf, size_t len)
 {
 	ssize_t n = readlink("/sys/class/misc/svm-edu0/device", buf, len - 1);
@@ -70,7 +58,7 @@ int remove_test(void)
 	    "a bound process starts a 16 MiB copy");
 	pid = fork();
 	if (pid == 0)
-		_exit(sysfs_write("/sys/bus/pci/drivers/svm_edu/unbind", addr) ? 1 : 0);
+		_exit(svmedu_write_file("/sys/bus/pci/drivers/svm_edu/unbind", addr) ? 1 : 0);
 	tap(pid > 0 && waitpid(pid, &i, 0) == pid && WIFEXITED(i) &&
 	    WEXITSTATUS(i) == 0, "the PCI function is unbound meanwhile");
 	tap(access("/dev/svm-edu0", F_OK) != 0, "the device node is gone");
@@ -79,7 +67,7 @@ int remove_test(void)
 	tap(svmedu_wait(&d, rec, 10) == -ENODEV || rec->status,
 	    "WAIT does not hang on a removed device");
 	svmedu_close(&d);
-	tap(sysfs_write("/sys/bus/pci/drivers/svm_edu/bind", addr) == 0,
+	tap(svmedu_write_file("/sys/bus/pci/drivers/svm_edu/bind", addr) == 0,
 	    "the function binds again");
 	for (i = 0; i < 50 && access("/dev/svm-edu0", F_OK); i++)
 		usleep(100000);

@@ -142,10 +142,59 @@ static int whole_pasid(struct ctx *c, bool negative)
 	return PASS;
 }
 
+/*
+ * What a missing flush does on real hardware: with the checker's use-stale
+ * policy the device uses the surviving translation, so the DMA meant for
+ * the new mapping lands in the old frames, which the spacer (our own
+ * memory) got from the page allocator. The negative control shows both
+ * the stale accesses and the wrong data.
+ */
+static int use_stale_demo(struct ctx *c, bool negative)
+{
+	size_t len = 4 * 4096;
+	uint8_t *p = map_pages(4), *spacer, *q;
+	uint64_t stale;
+	int st;
+
+	EXPECT(p, "mmap");
+	spacer = spacer_map(len);
+	EXPECT(spacer, "mmap");
+	if (negative)
+		svmedu_set_policy(&c->dev, "use-stale");
+	EXPECT(dma_fill(c, p, pat(0x11), len) == SVM_EDU_CS_SUCCESS, "first FILL");
+	stale = hw(c, "stale");
+	munmap(p, len);
+	spacer_take(spacer, len);	/* gets p's old frames */
+	q = mmap(p, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	EXPECT(q == p, "MAP_FIXED");
+	memset(q, 0, len);
+	st = dma_fill(c, q, pat(0x99), len);
+	svmedu_set_policy(&c->dev, "report");
+	EXPECT(st == SVM_EDU_CS_SUCCESS, "FILL: %s", svmedu_status_name(st));
+	if (negative) {
+		size_t in_spacer = 0, i;
+
+		for (i = 0; i < len; i++)
+			in_spacer += spacer[i] == 0x99;
+		EXPECT(!all_bytes(q, len, 0x99) || in_spacer,
+		       "use-stale: the wrong data should show");
+		diag("use-stale: the new mapping got %s; %zu bytes of the DMA landed "
+		     "in other memory (the spacer)",
+		     all_bytes(q, len, 0) ? "nothing" : "part of it", in_spacer);
+	} else {
+		EXPECT(all_bytes(q, len, 0x99), "FILL reached the new mapping");
+	}
+	munmap(q, len);
+	munmap(spacer, len);
+	return stale_verdict(c, stale, negative);
+}
+
 const struct scenario scen_unmap[] = {
 	{ "munmap-remap", "munmap, then MAP_FIXED at the same address", "skip_flush", munmap_remap },
 	{ "munmap-short", "munmap of 8 pages, every page flushed", "short_flush", munmap_short },
 	{ "munmap-pasid", "munmap flushes the right PASID", "wrong_pasid", munmap_pasid },
 	{ "whole-pasid", "range flush below the threshold, whole PASID at it", NULL, whole_pasid },
+	{ "use-stale-demo", "a missed flush under the use-stale policy: wrong data", "skip_flush", use_stale_demo },
 	{ NULL }
 };

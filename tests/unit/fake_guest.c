@@ -58,6 +58,17 @@ static int fg_mem_cmpxchg64(void *opaque, uint64_t pa, uint64_t expected,
     return 0;
 }
 
+static int fg_mem_copy(void *opaque, uint64_t dst, uint64_t src, uint32_t len)
+{
+    FakeGuest *fg = opaque;
+
+    if (!in_ram(fg, dst, len) || !in_ram(fg, src, len)) {
+        return -1;
+    }
+    memmove(fg->ram + dst, fg->ram + src, len);
+    return 0;
+}
+
 static void fg_raise_irq(void *opaque, unsigned vec)
 {
     FakeGuest *fg = opaque;
@@ -86,6 +97,7 @@ const SvmEduHostOps fg_ops = {
     .mem_read = fg_mem_read,
     .mem_write = fg_mem_write,
     .mem_cmpxchg64 = fg_mem_cmpxchg64,
+    .mem_copy = fg_mem_copy,
     .raise_irq = fg_raise_irq,
     .guest_error = fg_guest_error,
     .now_ns = fg_now_ns,
