@@ -39,7 +39,8 @@ DMATEST_SRCS := $(wildcard guest-userspace/svm-dma-test/*.c)
 DMATEST_HDRS := $(wildcard guest-userspace/svm-dma-test/*.h) $(LIB_HDRS)
 BENCH_SRCS := $(wildcard guest-userspace/svm-bench/*.c)
 BENCH_HDRS := $(wildcard guest-userspace/svm-bench/*.h) $(LIB_HDRS)
-GUEST_BINS := $(B)/guest/bin/svmctl $(B)/guest/bin/svm-dma-test $(B)/guest/bin/svm-bench
+GUEST_BINS := $(B)/guest/bin/svmctl $(B)/guest/bin/svm-dma-test $(B)/guest/bin/svm-bench \
+	$(B)/guest/bin/svm-hostile
 
 CORE_SRCS := $(wildcard qemu-device/svm-edu-*.c)
 CORE_HDRS := qemu-device/svm-edu-core.h include/svm_edu_hw.h
@@ -95,6 +96,10 @@ $(B)/guest/lib/libsvmedu.a: $(LIB_SRCS) $(LIB_HDRS)
 $(B)/guest/bin/svm-bench: $(BENCH_SRCS) $(BENCH_HDRS) $(B)/guest/lib/libsvmedu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Iguest-userspace/lib -o $@ $(BENCH_SRCS) $(B)/guest/lib/libsvmedu.a
+
+$(B)/guest/bin/svm-hostile: guest-userspace/svm-hostile/hostile.c include/svm_edu_hw.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
 
 # libsvmedu for other programs: make install-lib [PREFIX=/usr/local] [DESTDIR=]
 PREFIX ?= /usr/local

@@ -37,8 +37,10 @@ extern const struct scenario scen_basic[], scen_unmap[], scen_exit[],
 	scen_badinput[], scen_cow[], scen_prot[], scen_numa[], scen_huge[],
 	scen_ksm[], scen_zap[], scen_fault[];
 
-/* --remove-test (remove.c) */
+/* --remove-test (remove.c), --ioctl-fuzz and --kill-storm (robust.c) */
 int remove_test(void);
+int ioctl_fuzz(struct ctx *c, unsigned int seconds);
+int kill_storm(struct ctx *c, unsigned int procs);
 
 /* TAP diagnostics */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,6 +5,7 @@
  *
  * usage: svm-dma-test [--list] [--repeat N] [--seed S] [SCENARIO...]
  *        svm-dma-test --remove-test
+ *        svm-dma-test --ioctl-fuzz SECONDS | --kill-storm PROCESSES
  */
 #include <errno.h>
 #include <getopt.h>
@@ -108,12 +109,14 @@ int main(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "remove-test", no_argument, NULL, 'R' },
+		{ "ioctl-fuzz", required_argument, NULL, 'F' },
+		{ "kill-storm", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct scenario *s;
 	struct ctx c = { .seed = 1 };
-	int opt, repeat = 1, i, err;
+	int opt, repeat = 1, i, err, fuzz = 0, storm = 0;
 	bool list = false;
 
 	while ((opt = getopt_long(argc, argv, "lr:s:h", opts, NULL)) != -1) {
@@ -129,9 +132,16 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			return remove_test();
+		case 'F':
+			fuzz = atoi(optarg);
+			break;
+		case 'K':
+			storm = atoi(optarg);
+			break;
 		default:
 			fprintf(stderr, "usage: svm-dma-test [--list] [--repeat N] [--seed S] [SCENARIO...]\n"
-				"       svm-dma-test --remove-test\n");
+				"       svm-dma-test --remove-test\n"
+				"       svm-dma-test --ioctl-fuzz SECONDS | --kill-storm PROCESSES\n");
 			return opt == 'h' ? 0 : 2;
 		}
 	}
@@ -164,6 +174,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	diag("PASID %u, seed %u", c.dev.pasid, c.seed);
+	if (fuzz)
+		return ioctl_fuzz(&c, fuzz);
+	if (storm)
+		return kill_storm(&c, storm);
 	for (i = 0; i < repeat; i++)
 		for_each_scenario(s)
 			if (selected(s->name, argc, argv))

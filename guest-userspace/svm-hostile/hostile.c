@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/*
+ * svm-hostile: a hostile guest at register level. With the svm_edu driver
+ * unbound, it drives BAR0 through sysfs resource0: garbage in every
+ * register with every access size, rings and tables pointing into MMIO or
+ * beyond RAM, huge sizes, doorbell and response storms. QEMU must stay
+ * alive and the device must report errors; after a device reset the driver
+ * binds again. TAP output.
+ *
+ * Nothing is ever pointed at guest RAM while the engine is enabled: the
+ * device would then follow garbage into memory the guest kernel uses.
+ */
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "svm_edu_hw.h"
+
+static volatile uint8_t *bar;
+static int tap_n, tap_failed;
+
+static void tap(bool ok, const char *what)
+{
+	printf("%sok %d - hostile: %s\n", ok ? "" : "not ", ++tap_n, what);
+	fflush(stdout);
+	tap_failed += !ok;
+}
+
+static void w32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(bar + off) = v; }
+static void w64(uint32_t off, uint64_t v) { *(volatile uint64_t *)(bar + off) = v; }
+static uint32_t r32(uint32_t off) { return *(volatile uint32_t *)(bar + off); }
+
+static int write_str(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int ok = f && fputs(s, f) >= 0;
+
+	return f && fclose(f) == 0 && ok ? 0 : -1;
+}
+
+int main(void)
+{
+	char addr[64], path[160], link[256];
+	unsigned long long bar_phys = 0;
+	unsigned int seed = 1, i;
+	uint16_t cmd;
+	ssize_t n;
+	FILE *f;
+	int fd;
+
+	n = readlink("/sys/class/misc/svm-edu0/device", link, sizeof(link) - 1);
+	if (n < 0) {
+		printf("not ok 1 - hostile: no bound svm-edu0\n1..1\n");
+		return 1;
+	}
+	link[n] = 0;
+	snprintf(addr, sizeof(addr), "%s", strrchr(link, '/') + 1);
+	tap(write_str("/sys/bus/pci/drivers/svm_edu/unbind", addr) == 0,
+	    "driver unbound");
+
+	/* Memory decoding and bus mastering on, as a rogue driver would. */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", addr);
+	fd = open(path, O_RDWR);
+	if (fd >= 0 && pread(fd, &cmd, 2, 4) == 2) {
+		cmd |= 0x6;
+		if (pwrite(fd, &cmd, 2, 4) != 2)
+			cmd = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource", addr);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%llx", &bar_phys) != 1)
+		bar_phys = 0;
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", addr);
+	fd = open(path, O_RDWR);
+	bar = fd < 0 ? MAP_FAILED : mmap(NULL, SVM_EDU_BAR0_SIZE, PROT_READ | PROT_WRITE,
+					 MAP_SHARED, fd, 0);
+	tap(bar != MAP_FAILED && bar_phys, "BAR0 mapped through resource0");
+	if (bar == MAP_FAILED || !bar_phys) {
+		printf("1..%d\n", tap_n);
+		return 1;
+	}
+
+	/* 1. garbage everywhere, every size, engine off */
+	for (i = 0; i < 20000; i++) {
+		uint32_t off = rand_r(&seed) % SVM_EDU_BAR0_SIZE;
+		uint64_t v = (uint64_t)rand_r(&seed) << 32 | rand_r(&seed);
+
+		if ((off & ~7u) == SVM_EDU_REG_CTRL)
+			continue;	/* keep the engine off for random bases */
+		switch (rand_r(&seed) % 4) {
+		case 0: bar[off] = v; break;
+		case 1: *(volatile uint16_t *)(bar + (off & ~1u)) = v; break;
+		case 2: w32(off & ~3u, v); break;
+		default: w64(off & ~7u, v); break;
+		}
+		(void)r32(rand_r(&seed) % SVM_EDU_BAR0_SIZE & ~3u);
+	}
+	tap(r32(SVM_EDU_REG_ID) == SVM_EDU_ID_MAGIC, "20000 garbage accesses: the device answers");
+	tap(r32(SVM_EDU_REG_ERROR) != 0, "and reports errors");
+
+	/* 2. everything pointed into MMIO (its own BAR) or beyond RAM, engine on */
+	for (i = 0; i < 2; i++) {
+		uint64_t where = i ? 0xfffffffff000ull : bar_phys;
+
+		w32(SVM_EDU_REG_CTRL, SVM_EDU_CTRL_RESET);
+		w64(SVM_EDU_REG_PASID_TABLE, where);
+		w32(SVM_EDU_REG_PASID_ENTRIES, 1024);
+		w64(SVM_EDU_REG_SQ_BASE, where);
+		w32(SVM_EDU_REG_SQ_SIZE, 64);
+		w64(SVM_EDU_REG_IQ_BASE, where + 0x100);
+		w32(SVM_EDU_REG_IQ_SIZE, 64);
+		w64(SVM_EDU_REG_PRQ_BASE, where + 0x200);
+		w32(SVM_EDU_REG_PRQ_SIZE, 64);
+		w32(SVM_EDU_REG_CTRL, SVM_EDU_CTRL_ENABLE);
+		w32(SVM_EDU_REG_DMA_THROTTLE, 0);
+		/* doorbell and response storm */
+		for (seed = 7; seed < 7 + 30000; seed++) {
+			w32(SVM_EDU_REG_SQ_TAIL, seed % 70);
+			w32(SVM_EDU_REG_IQ_TAIL, seed % 70);
+			w64(SVM_EDU_REG_PRQ_RESP, (uint64_t)seed << 16 | seed);
+			w32(SVM_EDU_REG_INV_CMD, seed);
+		}
+		/* huge and odd sizes */
+		w32(SVM_EDU_REG_SQ_SIZE, 0xffffffffu);
+		w32(SVM_EDU_REG_SQ_TAIL, 5);
+		w32(SVM_EDU_REG_IQ_SIZE, 0x80000000u);
+		w32(SVM_EDU_REG_IQ_TAIL, 3);
+		w32(SVM_EDU_REG_PRQ_SIZE, 3);
+		w32(SVM_EDU_REG_DMA_THROTTLE, 0xffffffffu);
+		usleep(100000);
+		tap(r32(SVM_EDU_REG_ID) == SVM_EDU_ID_MAGIC,
+		    i ? "rings and tables beyond RAM, storms: the device answers"
+		      : "rings and tables in MMIO, storms: the device answers");
+		tap(r32(SVM_EDU_REG_ERROR) &
+		    (SVM_EDU_ERR_SQ_FETCH | SVM_EDU_ERR_SQ_CONFIG | SVM_EDU_ERR_IQ_CONFIG),
+		    "and says why (ERROR)");
+	}
+
+	/* 3. reset, and the driver takes it back */
+	w32(SVM_EDU_REG_CTRL, SVM_EDU_CTRL_RESET);
+	tap(r32(SVM_EDU_REG_ERROR) == 0 && r32(SVM_EDU_REG_SQ_HEAD) == 0,
+	    "CTRL.RESET clears the state");
+	munmap((void *)bar, SVM_EDU_BAR0_SIZE);
+	close(fd);
+	tap(write_str("/sys/bus/pci/drivers/svm_edu/bind", addr) == 0 &&
+	    access("/dev/svm-edu0", F_OK) == 0, "the driver binds again");
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
