@@ -50,24 +50,25 @@ static int read_u64(const char *path, uint64_t *val)
 	return sscanf(buf, "%" SCNu64, val) == 1 ? 0 : -EINVAL;
 }
 
-int svmedu_hw_counter(const struct svmedu *d, const char *name, uint64_t *val)
+/* A counter file in @folder (hw_counters or drv_counters) of the device. */
+static int read_counter(const struct svmedu *d, const char *folder,
+			const char *name, uint64_t *val)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path),
-		 "/sys/class/misc/svm-edu%d/device/hw_counters/%s",
-		 d->instance, name);
+	snprintf(path, sizeof(path), "/sys/class/misc/svm-edu%d/device/%s/%s",
+		 d->instance, folder, name);
 	return read_u64(path, val);
+}
+
+int svmedu_hw_counter(const struct svmedu *d, const char *name, uint64_t *val)
+{
+	return read_counter(d, "hw_counters", name, val);
 }
 
 int svmedu_drv_counter(const struct svmedu *d, const char *name, uint64_t *val)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path),
-		 "/sys/class/misc/svm-edu%d/device/drv_counters/%s",
-		 d->instance, name);
-	return read_u64(path, val);
+	return read_counter(d, "drv_counters", name, val);
 }
 
 int svmedu_probe(const struct svmedu *d, uint32_t pasid, const void *va,
