@@ -7,6 +7,10 @@
 #                KERNEL's when KERNEL is given)
 #   make fuzz    the device-core fuzzer for FUZZ_SECONDS (default 600)
 #   make bench   benchmarks: docs/benchmarks.md and docs/bench/*.png
+#   make soak    the robustness and stress runs of make test, longer:
+#                SOAK_SECONDS (default 900) each for the ioctl fuzzer and
+#                the stress run, the counted runs scaled to match, and the
+#                device-core fuzzer for as long, on every KERNEL
 #
 # Both install what they need (Debian packages, QEMU source, guest kernels)
 # on first use. Everything built lands in build/.
@@ -49,7 +53,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_
 FUZZER := $(B)/fuzz/fuzz_core
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps qemu kernel module userspace initramfs guest run unit fuzz \
+.PHONY: all deps qemu kernel module userspace initramfs guest run unit fuzz soak \
 	test bench install-lib clean distclean help FORCE
 
 all: guest
@@ -157,6 +161,11 @@ bench: guest $(B)/bench/host_memcpy
 test: unit $(FUZZER) qemu
 	@for k in $(TEST_KERNELS); do $(MAKE) --no-print-directory guest KERNEL=$$k || exit 1; done
 	bash tests/run.sh $(TEST_KERNELS)
+
+SOAK_SECONDS ?= 900
+soak: $(FUZZER) qemu
+	@for k in $(TEST_KERNELS); do $(MAKE) --no-print-directory guest KERNEL=$$k || exit 1; done
+	SVM_SOAK_SECONDS=$(SOAK_SECONDS) bash tests/run.sh --soak $(TEST_KERNELS)
 
 # Keeps downloads (QEMU source, guest kernels) and the QEMU build.
 clean:

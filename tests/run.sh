@@ -7,6 +7,9 @@
 # ends with the line "N passed, M failed". Exit status 1 on any failure.
 #
 # Usage: tests/run.sh SERIES...     (after 'make unit' and 'make guest')
+#        tests/run.sh --soak SERIES... ('make soak': the device-core fuzzer
+#                                      and the guest's soak.sh, each for
+#                                      SVM_SOAK_SECONDS)
 set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 
@@ -43,20 +46,32 @@ suite() {
 	rm -f "$out"
 }
 
-for t in "$SVM_BUILD"/tests/test_*; do
-	suite "unit: $(basename "$t")" "$t"
-done
-suite "unit: check-spec" sh "$SVM_TOP/tests/unit/check-spec.sh"
-suite "qtest: svm-edu-test" env QTEST_QEMU_BINARY="$SVM_BUILD/qemu/qemu-system-x86_64" \
-	"$SVM_BUILD/qemu/tests/qtest/svm-edu-test" --tap
-suite "fuzz: fuzz_core" bash "$SVM_TOP/tests/fuzz/run-fuzz.sh" \
-	"$SVM_BUILD/fuzz/fuzz_core" "$SVM_BUILD/fuzz/corpus" 30
+if [ "${1:-}" = --soak ]; then
+	shift
+	soak=${SVM_SOAK_SECONDS:-900}
+	suite "fuzz: fuzz_core ($soak s)" bash "$SVM_TOP/tests/fuzz/run-fuzz.sh" \
+		"$SVM_BUILD/fuzz/fuzz_core" "$SVM_BUILD/fuzz/corpus" "$soak"
+	for k in "$@"; do
+		# Two timed runs of $soak s, the counted ones, boots: 4x is ample.
+		suite "soak $k" env KERNEL="$k" "$SVM_TOP/scripts/run-guest" -n soak \
+			-t $((soak * 4 + 600)) -- "SVM_SOAK_SECONDS=$soak sh /tests/soak.sh"
+	done
+else
+	for t in "$SVM_BUILD"/tests/test_*; do
+		suite "unit: $(basename "$t")" "$t"
+	done
+	suite "unit: check-spec" sh "$SVM_TOP/tests/unit/check-spec.sh"
+	suite "qtest: svm-edu-test" env QTEST_QEMU_BINARY="$SVM_BUILD/qemu/qemu-system-x86_64" \
+		"$SVM_BUILD/qemu/tests/qtest/svm-edu-test" --tap
+	suite "fuzz: fuzz_core" bash "$SVM_TOP/tests/fuzz/run-fuzz.sh" \
+		"$SVM_BUILD/fuzz/fuzz_core" "$SVM_BUILD/fuzz/corpus" 30
 
-suite "driver: W=1 and sparse" bash "$SVM_TOP/tests/driver-check.sh" "$@"
+	suite "driver: W=1 and sparse" bash "$SVM_TOP/tests/driver-check.sh" "$@"
 
-for k in "$@"; do
-	suite "guest $k" env KERNEL="$k" "$SVM_TOP/scripts/run-guest" -n guest-tests -t 600 -- /tests/run-all.sh
-done
+	for k in "$@"; do
+		suite "guest $k" env KERNEL="$k" "$SVM_TOP/scripts/run-guest" -n guest-tests -t 900 -- /tests/run-all.sh
+	done
+fi
 
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failures:"

@@ -44,17 +44,24 @@ void fill_pattern(void *buf, size_t len, unsigned int seed)
 		b[i] = (uint8_t)(i * 131 + seed * 7 + (i >> 12));
 }
 
-bool check_pattern(const void *buf, size_t len, unsigned int seed)
+size_t pattern_diff(const void *buf, size_t len, unsigned int seed)
 {
 	const uint8_t *b = buf;
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (b[i] != (uint8_t)(i * 131 + seed * 7 + (i >> 12))) {
-			diag("byte %zu is %#x", i, b[i]);
-			return false;
-		}
-	return true;
+		if (b[i] != (uint8_t)(i * 131 + seed * 7 + (i >> 12)))
+			break;
+	return i;
+}
+
+bool check_pattern(const void *buf, size_t len, unsigned int seed)
+{
+	size_t i = pattern_diff(buf, len, seed);
+
+	if (i < len)
+		diag("byte %zu is %#x", i, ((const uint8_t *)buf)[i]);
+	return i == len;
 }
 
 uint64_t hw(struct ctx *c, const char *counter)
@@ -144,4 +151,33 @@ bool all_bytes(const void *buf, size_t len, uint8_t val)
 uint64_t pat(uint8_t byte)
 {
 	return 0x0101010101010101ull * byte;
+}
+
+bool device_works(struct ctx *c)
+{
+	uint8_t *p = map_pages(1);
+	bool ok = p && dma_fill(c, p, pat(0x42), 4096) == SVM_EDU_CS_SUCCESS &&
+		  all_bytes(p, 4096, 0x42);
+
+	if (p)
+		munmap(p, 4096);
+	return ok;
+}
+
+void *map_2m_aligned(bool thp)
+{
+	size_t len = 4u << 20, huge = 2u << 20;
+	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uintptr_t a;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	a = ((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1);
+	if (a > (uintptr_t)p)
+		munmap(p, a - (uintptr_t)p);
+	munmap((void *)(a + huge), (uintptr_t)p + len - a - huge);
+	if (thp)
+		madvise((void *)a, huge, MADV_HUGEPAGE);
+	return (void *)a;
 }

@@ -6,6 +6,7 @@
 #define DMATEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -42,13 +43,27 @@ int remove_test(void);
 int ioctl_fuzz(struct ctx *c, unsigned int seconds);
 int kill_storm(struct ctx *c, unsigned int procs);
 
+/* --stress (stress.c) and --unmap-race (race.c) */
+struct stress_args {
+	unsigned int seconds;
+	unsigned int procs;
+	unsigned int threads;
+	bool negative;		/* skip_flush on: the checker must fire */
+};
+int stress(struct ctx *c, const struct stress_args *a);
+int unmap_race(struct ctx *c, unsigned int rounds, bool negative);
+
 /* TAP diagnostics */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Helpers (common.c) */
 void *map_pages(size_t pages);		/* anonymous, touched */
+/* 2 MiB, 2 MiB aligned, not touched; MADV_HUGEPAGE when @thp. */
+void *map_2m_aligned(bool thp);
 void fill_pattern(void *buf, size_t len, unsigned int seed);
 bool check_pattern(const void *buf, size_t len, unsigned int seed);
+/* Offset of the first byte that is not fill_pattern()'s, or @len. */
+size_t pattern_diff(const void *buf, size_t len, unsigned int seed);
 uint64_t hw(struct ctx *c, const char *counter);
 uint64_t drv(struct ctx *c, const char *counter);
 struct svm_edu_completion *record(unsigned int i);
@@ -65,6 +80,19 @@ void *spacer_map(size_t len);
 void spacer_take(void *spacer, size_t len);
 bool all_bytes(const void *buf, size_t len, uint8_t val);
 uint64_t pat(uint8_t byte);	/* the byte repeated 8 times */
+/* mm_query.c: the node of a page (-1: unknown), online NUMA nodes. */
+int node_of(void *p);
+int nodes_online(void);
+/* Write a /sys/kernel/mm/ksm/ switch: 0 or -errno. */
+int ksm_write(const char *file, const char *val);
+/*
+ * How many of the @n pages at @p are merged into one KSM page: the same
+ * frame, flagged KSM (pagemap gives the frame, kpageflags its flags; the
+ * counters in /sys/kernel/mm/ksm lag behind). -1 when it cannot tell.
+ */
+int ksm_pages(const uint8_t *p, int n);
+/* A one-page FILL works and its data arrives. */
+bool device_works(struct ctx *c);
 /* Stale-access verdict: positive wants none since @before, negative some. */
 int stale_verdict(struct ctx *c, uint64_t before, bool negative);
 

@@ -6,6 +6,8 @@
  * usage: svm-dma-test [--list] [--repeat N] [--seed S] [SCENARIO...]
  *        svm-dma-test --remove-test
  *        svm-dma-test --ioctl-fuzz SECONDS | --kill-storm PROCESSES
+ *        svm-dma-test --stress SECONDS [--procs N] [--threads N] [--negative]
+ *        svm-dma-test --unmap-race ROUNDS [--negative]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -111,12 +113,18 @@ int main(int argc, char **argv)
 		{ "remove-test", no_argument, NULL, 'R' },
 		{ "ioctl-fuzz", required_argument, NULL, 'F' },
 		{ "kill-storm", required_argument, NULL, 'K' },
+		{ "stress", required_argument, NULL, 'S' },
+		{ "procs", required_argument, NULL, 'P' },
+		{ "threads", required_argument, NULL, 'T' },
+		{ "unmap-race", required_argument, NULL, 'U' },
+		{ "negative", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct scenario *s;
 	struct ctx c = { .seed = 1 };
-	int opt, repeat = 1, i, err, fuzz = 0, storm = 0;
+	struct stress_args sa = { .procs = 4, .threads = 2 };
+	int opt, repeat = 1, i, err, fuzz = 0, storm = 0, race = 0;
 	bool list = false;
 
 	while ((opt = getopt_long(argc, argv, "lr:s:h", opts, NULL)) != -1) {
@@ -138,10 +146,27 @@ int main(int argc, char **argv)
 		case 'K':
 			storm = atoi(optarg);
 			break;
+		case 'S':
+			sa.seconds = atoi(optarg);
+			break;
+		case 'P':
+			sa.procs = atoi(optarg);
+			break;
+		case 'T':
+			sa.threads = atoi(optarg);
+			break;
+		case 'U':
+			race = atoi(optarg);
+			break;
+		case 'N':
+			sa.negative = true;
+			break;
 		default:
 			fprintf(stderr, "usage: svm-dma-test [--list] [--repeat N] [--seed S] [SCENARIO...]\n"
 				"       svm-dma-test --remove-test\n"
-				"       svm-dma-test --ioctl-fuzz SECONDS | --kill-storm PROCESSES\n");
+				"       svm-dma-test --ioctl-fuzz SECONDS | --kill-storm PROCESSES\n"
+				"       svm-dma-test --stress SECONDS [--procs N] [--threads N] [--negative]\n"
+				"       svm-dma-test --unmap-race ROUNDS [--negative]\n");
 			return opt == 'h' ? 0 : 2;
 		}
 	}
@@ -178,6 +203,10 @@ int main(int argc, char **argv)
 		return ioctl_fuzz(&c, fuzz);
 	if (storm)
 		return kill_storm(&c, storm);
+	if (sa.seconds)
+		return stress(&c, &sa);
+	if (race)
+		return unmap_race(&c, race, sa.negative);
 	for (i = 0; i < repeat; i++)
 		for_each_scenario(s)
 			if (selected(s->name, argc, argv))

@@ -111,14 +111,6 @@ static void tap(int *n, int *failed, bool ok, const char *what)
 	*failed += !ok;
 }
 
-static bool device_works(struct ctx *c)
-{
-	uint8_t *p = map_pages(1);
-
-	return p && dma_fill(c, p, pat(0x42), 4096) == SVM_EDU_CS_SUCCESS &&
-	       all_bytes(p, 4096, 0x42);
-}
-
 int ioctl_fuzz(struct ctx *c, unsigned int seconds)
 {
 	pthread_t t[2];

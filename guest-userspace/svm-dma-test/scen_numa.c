@@ -14,29 +14,6 @@
 #define LEN		(PAGES * 4096)
 #define MPOL_MF_MOVE	(1 << 1)
 
-/* The node a page is on (move_pages query mode), or -errno. */
-static int node_of(void *p)
-{
-	void *pages[1] = { p };
-	int status = -1;
-
-	if (syscall(SYS_move_pages, 0, 1UL, pages, NULL, &status, 0))
-		return -1;
-	return status;
-}
-
-static int nodes_online(void)
-{
-	FILE *f = fopen("/sys/devices/system/node/online", "r");
-	int a = 0, b = 0, n;
-
-	if (!f)
-		return 1;
-	n = fscanf(f, "%d-%d", &a, &b);
-	fclose(f);
-	return n == 2 ? b - a + 1 : 1;
-}
-
 static int migrate(struct ctx *c, bool negative, bool whole_process)
 {
 	uint8_t *p = map_pages(PAGES);

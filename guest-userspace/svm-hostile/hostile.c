@@ -7,6 +7,8 @@
  * alive and the device must report errors; after a device reset the driver
  * binds again. TAP output.
  *
+ * usage: svm-hostile [SCALE]   (SCALE times the accesses; 1 by default)
+ *
  * Nothing is ever pointed at guest RAM while the engine is enabled: the
  * device would then follow garbage into memory the guest kernel uses.
  */
@@ -43,8 +45,11 @@ static int write_str(const char *path, const char *s)
 	return f && fclose(f) == 0 && ok ? 0 : -1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	unsigned int scale = argc > 1 ? strtoul(argv[1], NULL, 0) : 1;
+	unsigned int garbage = 20000 * (scale ? scale : 1);
+	unsigned int storm = 30000 * (scale ? scale : 1);
 	char addr[64], path[160], link[256];
 	unsigned long long bar_phys = 0;
 	unsigned int seed = 1, i;
@@ -90,7 +95,7 @@ int main(void)
 	}
 
 	/* 1. garbage everywhere, every size, engine off */
-	for (i = 0; i < 20000; i++) {
+	for (i = 0; i < garbage; i++) {
 		uint32_t off = rand_r(&seed) % SVM_EDU_BAR0_SIZE;
 		uint64_t v = (uint64_t)rand_r(&seed) << 32 | rand_r(&seed);
 
@@ -104,7 +109,8 @@ int main(void)
 		}
 		(void)r32(rand_r(&seed) % SVM_EDU_BAR0_SIZE & ~3u);
 	}
-	tap(r32(SVM_EDU_REG_ID) == SVM_EDU_ID_MAGIC, "20000 garbage accesses: the device answers");
+	snprintf(path, sizeof(path), "%u garbage accesses: the device answers", garbage);
+	tap(r32(SVM_EDU_REG_ID) == SVM_EDU_ID_MAGIC, path);
 	tap(r32(SVM_EDU_REG_ERROR) != 0, "and reports errors");
 
 	/* 2. everything pointed into MMIO (its own BAR) or beyond RAM, engine on */
@@ -123,7 +129,7 @@ int main(void)
 		w32(SVM_EDU_REG_CTRL, SVM_EDU_CTRL_ENABLE);
 		w32(SVM_EDU_REG_DMA_THROTTLE, 0);
 		/* doorbell and response storm */
-		for (seed = 7; seed < 7 + 30000; seed++) {
+		for (seed = 7; seed < 7 + storm; seed++) {
 			w32(SVM_EDU_REG_SQ_TAIL, seed % 70);
 			w32(SVM_EDU_REG_IQ_TAIL, seed % 70);
 			w64(SVM_EDU_REG_PRQ_RESP, (uint64_t)seed << 16 | seed);
