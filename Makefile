@@ -8,7 +8,7 @@
 #   make fuzz    the device-core fuzzer for FUZZ_SECONDS (default 600)
 #   make bench   benchmarks: docs/benchmarks.md and docs/bench/*.png
 #   make soak    the robustness and stress runs of make test, longer:
-#                SOAK_SECONDS (default 900) each for the ioctl fuzzer and
+#                SOAK_SECONDS (default 600) each for the ioctl fuzzer and
 #                the stress run, the counted runs scaled to match, and the
 #                device-core fuzzer for as long, on every KERNEL
 #
@@ -162,7 +162,7 @@ test: unit $(FUZZER) qemu
 	@for k in $(TEST_KERNELS); do $(MAKE) --no-print-directory guest KERNEL=$$k || exit 1; done
 	bash tests/run.sh $(TEST_KERNELS)
 
-SOAK_SECONDS ?= 900
+SOAK_SECONDS ?= 600
 soak: $(FUZZER) qemu
 	@for k in $(TEST_KERNELS); do $(MAKE) --no-print-directory guest KERNEL=$$k || exit 1; done
 	SVM_SOAK_SECONDS=$(SOAK_SECONDS) bash tests/run.sh --soak $(TEST_KERNELS)

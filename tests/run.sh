@@ -48,7 +48,7 @@ suite() {
 
 if [ "${1:-}" = --soak ]; then
 	shift
-	soak=${SVM_SOAK_SECONDS:-900}
+	soak=${SVM_SOAK_SECONDS:-600}
 	suite "fuzz: fuzz_core ($soak s)" bash "$SVM_TOP/tests/fuzz/run-fuzz.sh" \
 		"$SVM_BUILD/fuzz/fuzz_core" "$SVM_BUILD/fuzz/corpus" "$soak"
 	for k in "$@"; do

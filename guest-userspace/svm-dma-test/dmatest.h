@@ -83,6 +83,8 @@ uint64_t pat(uint8_t byte);	/* the byte repeated 8 times */
 /* mm_query.c: the node of a page (-1: unknown), online NUMA nodes. */
 int node_of(void *p);
 int nodes_online(void);
+/* End of the VMA that holds @p (/proc/self/maps), 0 if none. */
+uintptr_t vma_end(const void *p);
 /* Write a /sys/kernel/mm/ksm/ switch: 0 or -errno. */
 int ksm_write(const char *file, const char *val);
 /*

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * svm-dma-test: what the kernel did to our memory, as the scenarios and
- * the stress run need to know it: the NUMA node of a page, how many pages
- * KSM merged, and KSM's switches.
+ * the stress run need to know it: the NUMA node of a page, the end of the
+ * VMA holding an address, how many pages KSM merged, and KSM's switches.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,6 +34,22 @@ int nodes_online(void)
 	n = fscanf(f, "%d-%d", &a, &b);
 	fclose(f);
 	return n == 2 ? b - a + 1 : 1;
+}
+
+uintptr_t vma_end(const void *p)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long start, end, found = 0;
+	char line[512];
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2 &&
+		    start <= (uintptr_t)p && (uintptr_t)p < end)
+			found = end;
+	fclose(f);
+	return found;
 }
 
 int ksm_write(const char *file, const char *val)

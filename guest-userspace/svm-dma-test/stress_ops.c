@@ -319,8 +319,18 @@ static void op_ksm(struct worker *w, uint8_t *p, size_t len)
 
 static void op_mremap(struct worker *w, uint8_t *p, size_t len)
 {
-	unsigned int seed = put(w, OP_MREMAP, p, len);
+	uintptr_t end = vma_end(p);
+	unsigned int seed;
 	uint8_t *t, *q, *back;
+
+	/*
+	 * mremap moves one VMA's worth; munmap+mmap leaves the region in
+	 * several VMAs (a new mapping gets its own anon_vma and does not
+	 * merge with its neighbours).
+	 */
+	if (end && end - (uintptr_t)p < len)
+		len = end - (uintptr_t)p;
+	seed = put(w, OP_MREMAP, p, len);
 
 	/* Our range is a hole until it comes back: keep the others out. */
 	pthread_mutex_lock(w->layout);

@@ -1,9 +1,9 @@
 #!/bin/sh
 # 'make soak', guest side: the robustness and stress tests of make test,
-# longer. SVM_SOAK_SECONDS (default 900) is how long each of the timed
+# longer. SVM_SOAK_SECONDS (default 600) is how long each of the timed
 # runs (ioctl fuzzer, stress) goes; the counted ones scale with it.
 cd "$(dirname "$0")" || exit 1
-s=${SVM_SOAK_SECONDS:-900}
+s=${SVM_SOAK_SECONDS:-600}
 export SVM_FUZZ_SECONDS=$s
 export SVM_STRESS_SECONDS=$s
 export SVM_KILL_STORM=$((s * 2))
