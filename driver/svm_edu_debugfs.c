@@ -2,7 +2,7 @@
 /*
  * svm_edu: debugfs, for tests and for people looking inside.
  *
- * svm_edu/inject/{skip_flush,short_flush,wrong_pasid,skip_release}
+ * svm_edu/inject/{skip_flush,short_flush,wrong_pasid,skip_release,keep_iotlb}
  *	Fault injection, TEST ONLY: each makes the driver deliberately wrong
  *	so that the device's stale checker can be shown to catch it. Off by
  *	default.
@@ -35,6 +35,7 @@ static const char *const inject_names[SVM_EDU_NR_INJECT] = {
 	[SVM_EDU_INJ_SHORT_FLUSH] = "short_flush",
 	[SVM_EDU_INJ_WRONG_PASID] = "wrong_pasid",
 	[SVM_EDU_INJ_SKIP_RELEASE] = "skip_release",
+	[SVM_EDU_INJ_KEEP_IOTLB] = "keep_iotlb",
 };
 
 static const char *const policy_names[] = {

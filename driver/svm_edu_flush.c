@@ -186,7 +186,11 @@ void svm_edu_pasid_set(struct svm_edu_dev *sdev, u32 pasid, u64 flags,
 	WRITE_ONCE(pe[SVM_EDU_PE_FLAGS / 8], cpu_to_le64(flags));
 	if (iq_reserve(sdev, 5)) {
 		iq_put(sdev, SVM_EDU_INV_PASID_CACHE, pasid, 0, 0);
-		iq_put(sdev, SVM_EDU_INV_PASID, pasid, 0, 0);
+		/* Test-only bug: a reused PASID inherits the old translations. */
+		if (svm_edu_inject[SVM_EDU_INJ_KEEP_IOTLB])
+			svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
+		else
+			iq_put(sdev, SVM_EDU_INV_PASID, pasid, 0, 0);
 		iq_put(sdev, SVM_EDU_INV_DRAIN, pasid, 0, 0);
 		iq_commit(sdev);
 	}

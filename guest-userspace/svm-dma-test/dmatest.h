@@ -36,7 +36,7 @@ struct scenario {
 
 extern const struct scenario scen_basic[], scen_unmap[], scen_exit[],
 	scen_badinput[], scen_cow[], scen_prot[], scen_numa[], scen_huge[],
-	scen_ksm[], scen_zap[], scen_fault[];
+	scen_ksm[], scen_zap[], scen_fault[], scen_isolation[];
 
 /* --remove-test (remove.c), --ioctl-fuzz and --kill-storm (robust.c) */
 int remove_test(void);

@@ -20,7 +20,7 @@
 
 static const struct scenario *const groups[] = {
 	scen_basic, scen_unmap, scen_prot, scen_cow, scen_numa, scen_huge,
-	scen_ksm, scen_zap, scen_exit, scen_fault, scen_badinput,
+	scen_ksm, scen_zap, scen_exit, scen_fault, scen_badinput, scen_isolation,
 };
 
 #define for_each_scenario(s)						\

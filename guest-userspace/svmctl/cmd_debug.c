@@ -15,7 +15,7 @@
 #define DEBUGFS "/sys/kernel/debug/svm_edu"
 
 static const char *const knobs[] = {
-	"skip_flush", "short_flush", "wrong_pasid", "skip_release",
+	"skip_flush", "short_flush", "wrong_pasid", "skip_release", "keep_iotlb",
 };
 
 static int cat(const char *path)
