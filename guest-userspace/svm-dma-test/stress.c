@@ -142,6 +142,8 @@ static void sum(struct tally *total, const struct tally *t, unsigned int n)
 		for (k = 0; k < NR_STRESS_OPS; k++) {
 			total->ops[k] += t[i].ops[k];
 			total->skipped[k] += t[i].skipped[k];
+			if (t[i].skip_errno[k])
+				total->skip_errno[k] = t[i].skip_errno[k];
 		}
 		total->dmas += t[i].dmas;
 		total->bytes += t[i].bytes;

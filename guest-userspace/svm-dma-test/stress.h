@@ -31,6 +31,7 @@ enum stress_op {
 struct tally {
 	uint64_t ops[NR_STRESS_OPS];
 	uint64_t skipped[NR_STRESS_OPS];	/* could not be done: why in docs */
+	int skip_errno[NR_STRESS_OPS];	/* the last such failure's errno */
 	uint64_t dmas;
 	uint64_t bytes;
 	uint64_t mismatches;	/* data not what it must be */

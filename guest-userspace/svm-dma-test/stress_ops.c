@@ -367,8 +367,10 @@ static void op_collapse(struct worker *w, uint8_t *p, size_t len)
 	(void)len;
 	seed = put(w, OP_COLLAPSE, w->region, STRESS_REGION);
 	/* EAGAIN/ENOMEM: no huge page free right now; EINVAL: no THP. */
-	if (madvise(w->region, STRESS_REGION, MADV_COLLAPSE))
+	if (madvise(w->region, STRESS_REGION, MADV_COLLAPSE)) {
 		w->tally->skipped[OP_COLLAPSE]++;
+		w->tally->skip_errno[OP_COLLAPSE] = errno;
+	}
 	if (pattern_diff(w->region, STRESS_REGION, seed) < STRESS_REGION)
 		MISMATCH(w, "MADV_COLLAPSE: the data did not survive");
 	get(w, OP_COLLAPSE, w->region, STRESS_REGION, seed, false);
@@ -431,9 +433,12 @@ void stress_print_ops(const struct tally *t)
 	diag("operations done: %s", line);
 	for (len = 0, i = 0; i < NR_STRESS_OPS; i++)
 		if (t->skipped[i])
-			len += snprintf(line + len, sizeof(line) - len, "%s%s %llu",
-					len ? ", " : "", op_names[i],
-					(unsigned long long)t->skipped[i]);
+			len += snprintf(line + len, sizeof(line) - len,
+					"%s%s %llu%s%s%s", len ? ", " : "", op_names[i],
+					(unsigned long long)t->skipped[i],
+					t->skip_errno[i] ? " (last: " : "",
+					t->skip_errno[i] ? strerror(t->skip_errno[i]) : "",
+					t->skip_errno[i] ? ")" : "");
 	if (len)
 		diag("could not be done (see docs/reliability.md): %s", line);
 }
