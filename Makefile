@@ -163,7 +163,7 @@ test: unit $(FUZZER) qemu
 	bash tests/run.sh $(TEST_KERNELS)
 
 SOAK_SECONDS ?= 600
-soak: $(FUZZER) qemu
+soak: deps $(FUZZER) qemu
 	@for k in $(TEST_KERNELS); do $(MAKE) --no-print-directory guest KERNEL=$$k || exit 1; done
 	SVM_SOAK_SECONDS=$(SOAK_SECONDS) bash tests/run.sh --soak $(TEST_KERNELS)
 
