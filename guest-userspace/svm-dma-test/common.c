@@ -23,6 +23,13 @@ void diag(const char *fmt, ...)
 	fputc('\n', stdout);
 }
 
+void tap_result(int *n, int *failed, bool ok, const char *what)
+{
+	printf("%sok %d - %s\n", ok ? "" : "not ", ++*n, what);
+	fflush(stdout);
+	*failed += !ok;
+}
+
 void *map_pages(size_t pages)
 {
 	size_t len = pages * 4096;

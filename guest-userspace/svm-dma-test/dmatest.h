@@ -55,6 +55,8 @@ int unmap_race(struct ctx *c, unsigned int rounds, bool negative);
 
 /* TAP diagnostics */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One TAP line, numbered from *@n; counts a failure in *@failed. */
+void tap_result(int *n, int *failed, bool ok, const char *what);
 
 /* Helpers (common.c) */
 void *map_pages(size_t pages);		/* anonymous, touched */

@@ -46,13 +46,6 @@ struct race_stats {
 	unsigned int rounds_with_legal;
 };
 
-static void tap(int *n, int *failed, bool ok, const char *what)
-{
-	printf("%sok %d - %s\n", ok ? "" : "not ", ++*n, what);
-	fflush(stdout);
-	*failed += !ok;
-}
-
 /* Bytes at @p..@p+@len that are not @val. */
 static size_t count_not(const uint8_t *p, size_t len, uint8_t val)
 {
@@ -232,26 +225,26 @@ int unmap_race(struct ctx *c, unsigned int rounds, bool negative)
 		snprintf(what, sizeof(what), "unmap race negative control: with "
 			 "skip_flush, %llu stale accesses after munmap returned",
 			 (unsigned long long)rs.illegal);
-		tap(&n, &failed, rs.illegal > 0, what);
+		tap_result(&n, &failed, rs.illegal > 0, what);
 		printf("1..%d\n", n);
 		return failed ? 1 : 0;
 	}
 	snprintf(what, sizeof(what), "unmap race: %u rounds, every COPY completed "
 		 "or faulted in the unmapped range (%u rounds otherwise)",
 		 rs.rounds, rs.bad_status);
-	tap(&n, &failed, rs.rounds == rounds && !rs.bad_status, what);
+	tap_result(&n, &failed, rs.rounds == rounds && !rs.bad_status, what);
 	snprintf(what, sizeof(what), "unmap race: munmap cut into a running batch "
 		 "in %u rounds", rs.cut_between);
-	tap(&n, &failed, rs.cut_between > 0, what);
+	tap_result(&n, &failed, rs.cut_between > 0, what);
 	snprintf(what, sizeof(what), "unmap race: mapped data right (%u rounds "
 		 "wrong), no DMA in given-back memory (%u rounds)", rs.bad_data,
 		 rs.spacer_hits);
-	tap(&n, &failed, !rs.bad_data && !rs.spacer_hits, what);
+	tap_result(&n, &failed, !rs.bad_data && !rs.spacer_hits, what);
 	snprintf(what, sizeof(what), "unmap race: no stale access after munmap "
 		 "returned (%llu inside the legal window)",
 		 (unsigned long long)rs.legal);
-	tap(&n, &failed, rs.illegal == 0, what);
-	tap(&n, &failed, device_works(c), "unmap race: the device still works");
+	tap_result(&n, &failed, rs.illegal == 0, what);
+	tap_result(&n, &failed, device_works(c), "unmap race: the device still works");
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }

@@ -104,13 +104,6 @@ static void *fuzzer(void *arg)
 	return NULL;
 }
 
-static void tap(int *n, int *failed, bool ok, const char *what)
-{
-	printf("%sok %d - %s\n", ok ? "" : "not ", ++*n, what);
-	fflush(stdout);
-	*failed += !ok;
-}
-
 int ioctl_fuzz(struct ctx *c, unsigned int seconds)
 {
 	pthread_t t[2];
@@ -154,9 +147,9 @@ int ioctl_fuzz(struct ctx *c, unsigned int seconds)
 	for (i = 0; i < NFDS; i++)
 		close(fds[i]);
 	diag("%lu random ioctls in %u s", calls, seconds);
-	tap(&n, &failed, calls > 0, "ioctl fuzz: the kernel survived");
-	tap(&n, &failed, device_works(c), "ioctl fuzz: the device still works");
-	tap(&n, &failed, hw(c, "stale") == stale, "ioctl fuzz: no stale access");
+	tap_result(&n, &failed, calls > 0, "ioctl fuzz: the kernel survived");
+	tap_result(&n, &failed, device_works(c), "ioctl fuzz: the device still works");
+	tap_result(&n, &failed, hw(c, "stale") == stale, "ioctl fuzz: no stale access");
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }
@@ -194,11 +187,11 @@ int kill_storm(struct ctx *c, unsigned int procs)
 		killed += waitpid(pid, NULL, 0) == pid;
 	}
 	diag("%u processes killed with SIGKILL mid-DMA", killed);
-	tap(&n, &failed, killed == procs, "kill storm: every process killed");
-	tap(&n, &failed, device_works(c), "kill storm: the device still works");
-	tap(&n, &failed, drv(c, "binds") - binds == drv(c, "unbinds") - unbinds,
+	tap_result(&n, &failed, killed == procs, "kill storm: every process killed");
+	tap_result(&n, &failed, device_works(c), "kill storm: the device still works");
+	tap_result(&n, &failed, drv(c, "binds") - binds == drv(c, "unbinds") - unbinds,
 	    "kill storm: every PASID unbound");
-	tap(&n, &failed, hw(c, "stale") == stale, "kill storm: no stale access");
+	tap_result(&n, &failed, hw(c, "stale") == stale, "kill storm: no stale access");
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }

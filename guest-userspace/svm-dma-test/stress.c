@@ -14,9 +14,7 @@
  * down or off for the run: such changes open the legal window between a
  * PTE change and its flush, which the unmap race test counts instead.
  */
-#include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -83,7 +81,7 @@ static void *thread_main(void *arg)
 {
 	struct worker *w = arg;
 
-	while (time(NULL) < w->proc_end)
+	while (!w->broken && time(NULL) < w->end)
 		stress_one_op(w);
 	return NULL;
 }
@@ -113,7 +111,7 @@ static int worker_process(unsigned int index, unsigned int threads,
 		x->tally = &tally[i];
 		x->seed = seed * 7919 + index * 131 + i;
 		x->thp = i % 2;
-		x->proc_end = end;
+		x->end = end;
 		if (stress_worker_init(x))
 			return 1;
 	}
@@ -124,13 +122,6 @@ static int worker_process(unsigned int index, unsigned int threads,
 		pthread_join(t[i], NULL);
 	svmedu_close(&dev);
 	return 0;
-}
-
-static void tap(int *n, int *failed, bool ok, const char *what)
-{
-	printf("%sok %d - %s\n", ok ? "" : "not ", ++*n, what);
-	fflush(stdout);
-	*failed += !ok;
 }
 
 static void sum(struct tally *total, const struct tally *t, unsigned int n)
@@ -217,26 +208,26 @@ int stress(struct ctx *c, const struct stress_args *a)
 
 	snprintf(what, sizeof(what), "stress%s: %u of %u worker processes finished",
 		 a->negative ? " (skip_flush)" : "", exited, a->procs);
-	tap(&tn, &failed, exited == a->procs, what);
+	tap_result(&tn, &failed, exited == a->procs, what);
 	if (a->negative) {
 		snprintf(what, sizeof(what),
 			 "stress negative control: skip_flush makes the checker fire "
 			 "(%llu stale accesses)", (unsigned long long)stale);
-		tap(&tn, &failed, stale > 0, what);
+		tap_result(&tn, &failed, stale > 0, what);
 	} else {
 		snprintf(what, sizeof(what), "stress: %llu data mismatches, "
 			 "%llu unexpected statuses",
 			 (unsigned long long)total.mismatches,
 			 (unsigned long long)total.bad_status);
-		tap(&tn, &failed, !total.mismatches && !total.bad_status &&
+		tap_result(&tn, &failed, !total.mismatches && !total.bad_status &&
 		    total.dmas > 0, what);
 		snprintf(what, sizeof(what), "stress: %llu stale accesses",
 			 (unsigned long long)stale);
-		tap(&tn, &failed, stale == 0, what);
+		tap_result(&tn, &failed, stale == 0, what);
 	}
-	tap(&tn, &failed, drv(c, "binds") - binds == drv(c, "unbinds") - unbinds,
+	tap_result(&tn, &failed, drv(c, "binds") - binds == drv(c, "unbinds") - unbinds,
 	    "stress: every PASID unbound");
-	tap(&tn, &failed, device_works(c), "stress: the device still works");
+	tap_result(&tn, &failed, device_works(c), "stress: the device still works");
 	printf("1..%d\n", tn);
 	munmap(tally, n * sizeof(*tally));
 	return failed ? 1 : 0;

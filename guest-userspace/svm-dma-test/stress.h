@@ -51,7 +51,7 @@ struct worker {
 	unsigned int gen;	/* pattern generation */
 	bool thp;		/* region is MADV_HUGEPAGE */
 	bool broken;		/* cannot go on (lost the region, DMA hung) */
-	time_t proc_end;
+	time_t end;		/* when to stop */
 };
 
 #define STRESS_REGION	(2u << 20)

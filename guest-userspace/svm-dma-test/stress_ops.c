@@ -76,12 +76,9 @@ int stress_worker_init(struct worker *w)
 	return 0;
 }
 
-/* One COPY to its end; the status, or -errno. */
-static int copy(struct worker *w, void *dst, const void *src, size_t len,
-		uint16_t flags)
+/* Wait for the record of a DMA just queued (@st: the submit's result). */
+static int finish(struct worker *w, int st, size_t len)
 {
-	int st = svmedu_copy(w->dev, dst, src, len, w->rec, flags);
-
 	w->tally->dmas++;
 	w->tally->bytes += len;
 	if (!st)
@@ -89,6 +86,20 @@ static int copy(struct worker *w, void *dst, const void *src, size_t len,
 	if (st == -ETIMEDOUT)
 		w->broken = true;	/* the record may still be written */
 	return st;
+}
+
+/* One COPY or FILL to its end; the status, or -errno. */
+static int copy(struct worker *w, void *dst, const void *src, size_t len,
+		uint16_t flags)
+{
+	return finish(w, svmedu_copy(w->dev, dst, src, len, w->rec, flags), len);
+}
+
+static int fill(struct worker *w, void *dst, uint8_t byte, size_t len,
+		uint16_t flags)
+{
+	return finish(w, svmedu_fill(w->dev, dst, 0x0101010101010101ull * byte,
+				     len, w->rec, flags), len);
 }
 
 static const char *status(int st)
@@ -176,11 +187,7 @@ static void op_mprotect(struct worker *w, uint8_t *p, size_t len)
 		return;
 	}
 	/* Block-on-fault or not, a write to a read-only VMA faults. */
-	st = svmedu_fill(w->dev, p, 0x0101010101010101ull, len, w->rec,
-			 rand_r(&w->seed) % 2 ? BOF : SVM_EDU_UDESC_F_IRQ);
-	if (!st)
-		st = svmedu_wait(w->dev, w->rec, 60000);
-	w->tally->dmas++;
+	st = fill(w, p, 1, len, rand_r(&w->seed) % 2 ? BOF : SVM_EDU_UDESC_F_IRQ);
 	if (st != SVM_EDU_CS_PERM_FAULT || w->rec->fault_addr != (uintptr_t)p)
 		BAD_STATUS(w, "mprotect: DMA write to read-only memory: %s at +%#llx",
 			   status(st),
@@ -286,10 +293,7 @@ static void op_ksm(struct worker *w, uint8_t *p, size_t len)
 		len = 16 * 4096;
 	if (len < 2 * 4096)
 		len = 2 * 4096;
-	st = svmedu_fill(w->dev, p, 0x0101010101010101ull * byte, len, w->rec, BOF);
-	if (!st)
-		st = svmedu_wait(w->dev, w->rec, 60000);
-	w->tally->dmas++;
+	st = fill(w, p, byte, len, BOF);
 	if (st != SVM_EDU_CS_SUCCESS) {
 		BAD_STATUS(w, "KSM: FILL: %s", status(st));
 		return;
@@ -403,8 +407,6 @@ void stress_one_op(struct worker *w)
 	/* A collapse rewrites the whole region: one in 32. */
 	enum stress_op op = rand_r(&w->seed) % (NR_STRESS_OPS - 1);
 
-	if (w->broken)
-		return;
 	if (rand_r(&w->seed) % 32 == 0)
 		op = OP_COLLAPSE;
 	ops[op](w, w->region + off * 4096, n * 4096);
