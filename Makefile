@@ -7,6 +7,8 @@
 #                KERNEL's when KERNEL is given)
 #   make fuzz    the device-core fuzzer for FUZZ_SECONDS (default 600)
 #   make bench   benchmarks: docs/benchmarks.md and docs/bench/*.png
+#   make versions  what was resolved: guest kernels and their packages,
+#                QEMU sources, compilers (make test prints it too)
 #   make soak    the robustness and stress runs of make test, longer:
 #                SOAK_SECONDS (default 600) each for the ioctl fuzzer and
 #                the stress run, the counted runs scaled to match, and the
@@ -54,7 +56,7 @@ FUZZER := $(B)/fuzz/fuzz_core
 FUZZ_SECONDS ?= 600
 
 .PHONY: all deps qemu kernel module userspace initramfs guest run unit fuzz soak \
-	test bench install-lib clean distclean help FORCE
+	test bench install-lib versions clean distclean help FORCE
 
 all: guest
 
@@ -160,7 +162,11 @@ bench: guest $(B)/bench/host_memcpy
 
 test: unit $(FUZZER) qemu
 	@for k in $(TEST_KERNELS); do $(MAKE) --no-print-directory guest KERNEL=$$k || exit 1; done
+	@bash scripts/versions.sh
 	bash tests/run.sh $(TEST_KERNELS)
+
+versions:
+	@bash scripts/versions.sh
 
 SOAK_SECONDS ?= 600
 soak: deps $(FUZZER) qemu

@@ -11,22 +11,25 @@
 # changed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/apt-suite.sh"
+. "$(dirname "$0")/resolve.sh"
 
 src=$SVM_BUILD/qemu-src
 out=$SVM_BUILD/qemu
 dev=$SVM_TOP/qemu-device
 
 fetch_source() {
-	local dl=$SVM_BUILD/qemu-dl
-	rm -rf "$dl" "$src.tmp"
-	mkdir -p "$dl"
-	chmod 777 "$dl"	# apt's _apt user writes the downloads
-	log "fetching Debian's QEMU source (apt-get source qemu)"
-	(cd "$dl" && apt-get source --download-only -qq qemu >/dev/null 2>&1) ||
-		die "apt-get source qemu failed: is there a deb-src entry? (scripts/deps.sh adds one)"
+	local dl=$SVM_BUILD/qemu-dl-${QEMU:-7.2} got suite ver dsc
+	rm -rf "$src.tmp"
+	log "fetching Debian's QEMU ${QEMU:-7.2} source (apt-get source qemu)"
+	# The newest source whose .dsc and tarballs the pool really serves.
+	got=$(qemu_source_download "${QEMU:-7.2}" "$dl")
+	read -r suite ver dsc <<<"$got"
+	log "QEMU source $ver ($suite)"
 	# dpkg-source applies Debian's patches, which the build depends on.
-	dpkg-source -x "$dl"/qemu_*.dsc "$src.tmp" >"$dl/dpkg-source.log" 2>&1 ||
+	dpkg-source -x "$dsc" "$src.tmp" >"$dl/dpkg-source.log" 2>&1 ||
 		die "dpkg-source failed, see $dl/dpkg-source.log"
+	echo "$ver ($suite)" >"$src.tmp/.svm-edu-source"
 	mv "$src.tmp" "$src"
 	rm -rf "$dl"
 }

@@ -19,8 +19,8 @@ PACKAGES=(
 	libpci-dev
 	# firmware for the q35 machine
 	seabios qemu-system-data
-	# benchmark plots
-	gnuplot-nox
+	# benchmark plots; free(1) for the benchmark's host line
+	gnuplot-nox procps
 	# the fuzzer (libFuzzer, ASan, UBSan)
 	clang libclang-rt-14-dev
 	# kernel module builds

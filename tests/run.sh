@@ -61,6 +61,7 @@ else
 		suite "unit: $(basename "$t")" "$t"
 	done
 	suite "unit: check-spec" sh "$SVM_TOP/tests/unit/check-spec.sh"
+	suite "unit: resolver" bash "$SVM_TOP/tests/resolver/test-resolve.sh"
 	suite "qtest: svm-edu-test" env QTEST_QEMU_BINARY="$SVM_BUILD/qemu/qemu-system-x86_64" \
 		"$SVM_BUILD/qemu/tests/qtest/svm-edu-test" --tap
 	suite "fuzz: fuzz_core" bash "$SVM_TOP/tests/fuzz/run-fuzz.sh" \
