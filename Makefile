@@ -2,9 +2,12 @@
 #
 #   make run     boot the guest, load the driver, show the device (svmctl
 #                list) and run a DMA (svm-dma-test copy)
-#   make test    host unit tests, the device qtest, a 30 s fuzz run, then
-#                the guest tests on Debian's 6.1 and 6.12 kernels (only
-#                KERNEL's when KERNEL is given)
+#   make test    host unit tests, the device qtest on QEMU 7.2 and 10, a
+#                30 s fuzz run, then the guest tests on Debian 12's 6.1 and
+#                6.12 kernels and unstable's newest (only KERNEL's when
+#                KERNEL is given) with QEMU 7.2, and the scenario suite on
+#                QEMU 10 with one of them
+#   make matrix  the same, with the full guest suite on every kernel x QEMU
 #   make fuzz    the device-core fuzzer for FUZZ_SECONDS (default 600)
 #   make bench   benchmarks: docs/benchmarks.md and docs/bench/*.png
 #   make versions  what was resolved: guest kernels and their packages,
@@ -17,15 +20,18 @@
 # Both install what they need (Debian packages, QEMU source, guest kernels)
 # on first use. Everything built lands in build/.
 #
-# Variables: KERNEL=6.1|6.12 (guest kernel series), ACCEL=tcg|kvm.
+# Variables: KERNEL=6.1|6.12|latest (guest kernel series), QEMU=7.2|10,
+# ACCEL=tcg|kvm.
 
 ifneq ($(KERNEL),)
 TEST_KERNELS := $(KERNEL)
 else
-TEST_KERNELS := 6.1 6.12
+TEST_KERNELS := 6.1 6.12 latest
 endif
 KERNEL ?= 6.1
-export KERNEL ACCEL
+QEMU ?= 7.2
+TEST_QEMUS := 7.2 10
+export KERNEL ACCEL QEMU
 
 B := build
 CC := gcc
@@ -55,7 +61,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_
 FUZZER := $(B)/fuzz/fuzz_core
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps qemu kernel module userspace initramfs guest run unit fuzz soak \
+.PHONY: all deps qemu qemus matrix kernel module userspace initramfs guest run unit fuzz soak \
 	test bench install-lib versions clean distclean help FORCE
 
 all: guest
@@ -70,20 +76,22 @@ $(B)/.deps-ok: scripts/deps.sh
 	@touch $@
 deps: $(B)/.deps-ok
 
+# QEMU=7.2 (build/qemu) or QEMU=10 (build/qemu-10).
 qemu: deps
 	bash scripts/build-qemu.sh
+
+# Both QEMUs, for make test and make matrix.
+qemus: deps
+	@for q in $(TEST_QEMUS); do QEMU=$$q bash scripts/build-qemu.sh || exit 1; done
 
 kernel: deps
 	@bash scripts/kernel.sh $(KERNEL) >/dev/null
 
-# Kbuild wants the sources in the module's folder: link them there, one folder
-# per kernel series. W=1 with -Werror: a warning fails the build.
+# scripts/kbuild.sh links the sources into $(MOD_DIR) (Kbuild wants them in
+# the module's folder) and builds there, in the sid build root for kernels
+# the host cannot build for. W=1 with -Werror: a warning fails the build.
 module: kernel
-	@mkdir -p $(MOD_DIR)
-	@find $(MOD_DIR) -maxdepth 1 -type l -delete
-	@ln -sfn ../../../include $(B)/module/$(KERNEL)/include
-	@for f in driver/*; do ln -sf ../../../../$$f $(MOD_DIR)/; done
-	$(MAKE) -C $$(cat $(KDIR_FILE)) M=$(abspath $(MOD_DIR)) W=1 KCFLAGS=-Werror modules
+	bash scripts/kbuild.sh $(KERNEL) W=1 KCFLAGS=-Werror
 
 userspace: deps $(GUEST_BINS)
 
@@ -160,10 +168,15 @@ $(B)/bench/host_memcpy: tests/bench/host_memcpy.c
 bench: guest $(B)/bench/host_memcpy
 	bash scripts/bench.sh
 
-test: unit $(FUZZER) qemu
-	@for k in $(TEST_KERNELS); do $(MAKE) --no-print-directory guest KERNEL=$$k || exit 1; done
+test: unit $(FUZZER) qemus
+	@for k in $(TEST_KERNELS); do $(MAKE) --no-print-directory guest KERNEL=$$k QEMU=7.2 || exit 1; done
 	@bash scripts/versions.sh
 	bash tests/run.sh $(TEST_KERNELS)
+
+matrix: unit $(FUZZER) qemus
+	@for k in $(TEST_KERNELS); do $(MAKE) --no-print-directory guest KERNEL=$$k QEMU=7.2 || exit 1; done
+	@bash scripts/versions.sh
+	bash tests/run.sh --matrix $(TEST_KERNELS)
 
 versions:
 	@bash scripts/versions.sh

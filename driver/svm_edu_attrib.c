@@ -37,7 +37,13 @@ static const struct {
 	const char *fn;		/* a substring of the function name */
 	enum svm_edu_source src;
 } rules[] = {
+	/*
+	 * zap_vma_ptes() (zap_special_vma_range() since 7.1) tail-calls the
+	 * zapping and is never on the stack: our own ioctl frame is.
+	 */
+	{ "svm_edu_zap", SVM_EDU_SRC_ZAP_VMA_PTES },
 	{ "zap_vma_ptes", SVM_EDU_SRC_ZAP_VMA_PTES },
+	{ "zap_special_vma_range", SVM_EDU_SRC_ZAP_VMA_PTES },
 	{ "exit_mmap", SVM_EDU_SRC_EXIT },
 	{ "dup_mmap", SVM_EDU_SRC_FORK },	/* write-protects COW pages */
 	{ "ksm", SVM_EDU_SRC_KSM },
@@ -48,6 +54,12 @@ static const struct {
 	{ "move_pages", SVM_EDU_SRC_MIGRATION },
 	{ "wp_page_copy", SVM_EDU_SRC_COW },
 	{ "do_wp_page", SVM_EDU_SRC_COW },
+	/*
+	 * Since 6.13 a write fault on the huge zero page gets a THP in
+	 * do_huge_pmd_wp_page() (a PMD-level COW); before, the PMD was split
+	 * (the "split_huge" rule above).
+	 */
+	{ "do_huge_pmd_wp_page", SVM_EDU_SRC_COW },
 	{ "mprotect", SVM_EDU_SRC_MPROTECT },
 	{ "madvise", SVM_EDU_SRC_MADVISE },
 	{ "mremap", SVM_EDU_SRC_MREMAP },

@@ -32,4 +32,25 @@
 #include <asm/unaligned.h>
 #endif
 
+/*
+ * Linux 7.1 renamed zap_vma_ptes() to zap_special_vma_range() (same
+ * arguments, same rule: only VM_PFNMAP, now also VM_MIXEDMAP, VMAs).
+ * zap_vma_range() in 7.1 is the old zap_page_range_single(), not it.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 1, 0)
+#define svm_edu_zap_vma_ptes(vma, addr, size)	\
+	zap_special_vma_range(vma, addr, size)
+#else
+#define svm_edu_zap_vma_ptes(vma, addr, size)	zap_vma_ptes(vma, addr, size)
+#endif
+
+/*
+ * Differences that need no code here, handled where they matter:
+ * - the invalidate-callback attribution (svm_edu_attrib.c) names kernel
+ *   functions: 7.1's zap_special_vma_range(), and 6.13's PMD-level COW of
+ *   the huge zero page in do_huge_pmd_wp_page() (no split any more).
+ * - 7.2's Makefile needs scripts/checker-valid.sh for sparse, which
+ *   Debian's linux-kbuild lacks: scripts/kbuild.sh supplies it.
+ */
+
 #endif /* SVM_EDU_COMPAT_H */

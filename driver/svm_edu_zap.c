@@ -78,7 +78,8 @@ int svm_edu_zap(struct svm_edu_zbuf *zb, struct file *file, u64 addr)
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, addr);
 	if (vma && vma->vm_file == file && vma->vm_ops == &svm_edu_zap_vm_ops) {
-		zap_vma_ptes(vma, vma->vm_start, vma->vm_end - vma->vm_start);
+		svm_edu_zap_vma_ptes(vma, vma->vm_start,
+				     vma->vm_end - vma->vm_start);
 		WRITE_ONCE(zb->cur, !zb->cur);
 		ret = 0;
 	}

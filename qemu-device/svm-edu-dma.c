@@ -163,7 +163,8 @@ static bool run_chunk(SvmEduCore *s, DmaOp *op)
 
     switch (op->opcode) {
     case SVM_EDU_OP_COPY:
-        if (s->ops->mem_copy && !s->ops->mem_copy(s->opaque, dst_pa, src_pa, n)) {
+        if (s->ops->mem_copy &&
+            !s->ops->mem_copy(s->opaque, dst_pa, src_pa, n)) {
             goto copied;
         }
         if (s->ops->mem_read(s->opaque, src_pa, a, n)) {

@@ -6,10 +6,10 @@
  * longer grants it: the page is not present, maps another frame, or does
  * not allow this access any more. A write through an entry cached as dirty
  * whose leaf has D clear now is stale too: the kernel cleaned the page
- * (MADV_FREE, writeback) and would not see the write. A cached entry with fewer rights than the
- * table is only conservative: an access it cannot serve drops it and walks
- * again before any fault is reported (Linux does not flush on permission
- * upgrades or not-present to present changes).
+ * (MADV_FREE, writeback) and would not see the write. A cached entry with
+ * fewer rights than the table is only conservative: an access it cannot
+ * serve drops it and walks again before any fault is reported (Linux does
+ * not flush on permission upgrades or not-present to present changes).
  *
  * SPDX-License-Identifier: MIT
  */

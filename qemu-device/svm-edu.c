@@ -12,7 +12,8 @@
  * be unit-tested and fuzzed on the host. The programming interface is
  * docs/hw-spec.md in the svm-edu project.
  *
- * The device is not migratable.
+ * The device is not migratable. It builds on QEMU 7.2 and 10.0: the source
+ * uses QEMU 10.0's API, and svm-edu-compat.h maps it onto older versions.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -26,13 +27,14 @@
 #include "qemu/thread.h"
 #include "qemu/timer.h"
 #include "qapi/error.h"
-#include "exec/memory.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/msix.h"
 #include "hw/qdev-properties.h"
+#include "hw/resettable.h"
 #include "migration/vmstate.h"
 #include "qom/object.h"
 #include "trace.h"
+#include "svm-edu-compat.h"
 #include "svm-edu-core.h"
 
 #define TYPE_SVM_EDU "svm-edu"
@@ -204,7 +206,7 @@ static void svm_edu_raise_irq(void *opaque, unsigned vec)
     SvmEduState *s = opaque;
 
     qatomic_or(&s->irq_pending, 1u << vec);
-    if (qemu_mutex_iothread_locked()) {
+    if (bql_locked()) {
         svm_edu_irq_bh(s);
     } else {
         qemu_bh_schedule(s->irq_bh);
@@ -379,22 +381,26 @@ static void svm_edu_exit(PCIDevice *pdev)
     msix_uninit_exclusive_bar(pdev);
 }
 
-static void svm_edu_reset(DeviceState *dev)
+/*
+ * Reset is done in the enter phase: it changes only the device's own state,
+ * raises no interrupt (pending ones are dropped) and touches no guest
+ * memory, which is what the enter phase is for.
+ */
+static void svm_edu_reset_enter(Object *obj, ResetType type)
 {
-    SvmEduState *s = SVM_EDU(dev);
+    SvmEduState *s = SVM_EDU(obj);
 
     trace_svm_edu_reset();
     svm_edu_core_reset(&s->core);
     qatomic_set(&s->irq_pending, 0);
 }
 
-static Property svm_edu_properties[] = {
+static const Property svm_edu_properties[] = {
     DEFINE_PROP_UINT32("iotlb-entries", SvmEduState, cfg.iotlb_entries, 64),
     DEFINE_PROP_UINT32("iotlb-ways", SvmEduState, cfg.iotlb_ways, 4),
     DEFINE_PROP_UINT32("pasid-bits", SvmEduState, cfg.pasid_bits, 20),
     DEFINE_PROP_BOOL("la57", SvmEduState, cfg.la57, true),
     DEFINE_PROP_STRING("stale-check", SvmEduState, stale_check),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 static const VMStateDescription svm_edu_vmstate = {
@@ -402,10 +408,11 @@ static const VMStateDescription svm_edu_vmstate = {
     .unmigratable = 1,
 };
 
-static void svm_edu_class_init(ObjectClass *klass, void *data)
+static void svm_edu_class_init(ObjectClass *klass, SvmEduClassData data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+    ResettableClass *rc = RESETTABLE_CLASS(klass);
 
     k->realize = svm_edu_realize;
     k->exit = svm_edu_exit;
@@ -414,7 +421,7 @@ static void svm_edu_class_init(ObjectClass *klass, void *data)
     k->revision = SVM_EDU_PCI_REVISION;
     k->class_id = SVM_EDU_PCI_CLASS;
     dc->desc = "svm-edu Shared Virtual Memory DMA engine (educational)";
-    dc->reset = svm_edu_reset;
+    rc->phases.enter = svm_edu_reset_enter;
     dc->vmsd = &svm_edu_vmstate;
     device_class_set_props(dc, svm_edu_properties);
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Build qemu-system-x86_64 with the svm-edu device from Debian 12's QEMU source.
+# Build qemu-system-x86_64 with the svm-edu device from Debian's QEMU source.
 #
-#   build/qemu-src/   Debian's QEMU 7.2 source (apt-get source), with the
+# QEMU=7.2 (default): Debian 12's QEMU 7.2
+#   build/qemu-src/   Debian's QEMU source (apt-get source), with the
 #                     device overlaid: qemu-device/ files are symlinked into
 #                     hw/misc/ and its Kconfig, meson.build and trace-events
 #                     are appended to hw/misc's, between marker lines
 #   build/qemu/       the build folder; build/qemu/qemu-system-x86_64
+#
+# QEMU=10: Debian 13's QEMU 10.0, the same way in build/qemu-src-10/ and
+# build/qemu-10/, configured with bookworm-backports' meson (see
+# scripts/qemu-tools.sh).
 #
 # Re-running is incremental: only ninja runs when nothing but device sources
 # changed.
@@ -13,9 +18,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/apt-suite.sh"
 . "$(dirname "$0")/resolve.sh"
+. "$(dirname "$0")/qemu-tools.sh"
 
-src=$SVM_BUILD/qemu-src
-out=$SVM_BUILD/qemu
+src=$SVM_QEMU_SRC
+out=$SVM_QEMU_OUT
 dev=$SVM_TOP/qemu-device
 
 fetch_source() {
@@ -73,26 +79,53 @@ overlay() {
 }
 
 configure() {
-	log "configuring QEMU (x86_64-softmmu, minimal features)"
+	local flags=(
+		--target-list=x86_64-softmmu
+		--without-default-features
+		--without-default-devices
+		--with-devices-x86_64=svm-edu
+		--enable-trace-backends=log
+		--disable-docs
+		--disable-werror
+		--disable-user
+	)
+	local meson_py='' pth
+
+	log "configuring QEMU $QEMU (x86_64-softmmu, minimal features)"
 	rm -rf "$out"
 	mkdir -p "$out"
-	(cd "$out" && "$src/configure" \
-		--target-list=x86_64-softmmu \
-		--meson=meson \
-		--without-default-features \
-		--without-default-devices \
-		--with-devices-x86_64=svm-edu \
-		--enable-trace-backends=log \
-		--disable-docs \
-		--disable-werror \
-		--disable-user >configure.log 2>&1) ||
+	if [ "$QEMU" = 7.2 ]; then
+		flags+=(--meson=meson)
+	else
+		# 10.0 runs meson from its own venv (build/qemu-10/pyvenv), which
+		# takes meson from the system site packages, or from PYTHONPATH.
+		# Offline: every subproject the build needs is in Debian's source.
+		# That source has no firmware blobs, whose install rule 10.0
+		# checks at configure time; the firmware comes from Debian's
+		# seabios and qemu-system-data packages (-L) anyway.
+		meson_py=$(qemu_backports_meson)
+		flags+=(--disable-download --disable-install-blobs)
+	fi
+	(cd "$out" && { [ -z "$meson_py" ] || export PYTHONPATH=$meson_py; } &&
+		"$src/configure" "${flags[@]}" >configure.log 2>&1) ||
 		die "QEMU configure failed, see $out/configure.log"
+	if [ -n "$meson_py" ]; then
+		# ninja reruns meson from the venv when a meson.build changes, and
+		# must find the same meson then without PYTHONPATH.
+		pth=$(echo "$out"/pyvenv/lib/python3*/site-packages)
+		[ -d "$pth" ] || die "no site-packages in $out/pyvenv"
+		echo "$meson_py" >"$pth/svm-edu-meson.pth"
+	fi
 }
 
 [ -f "$src/VERSION" ] || fetch_source
+case $(cat "$src/VERSION") in
+"$QEMU".*) ;;
+*) die "$src holds QEMU $(cat "$src/VERSION"), not $QEMU" ;;
+esac
 overlay
 [ -f "$out/build.ninja" ] || configure
-log "building qemu-system-x86_64 and the svm-edu qtest"
+log "building QEMU $QEMU's qemu-system-x86_64 and the svm-edu qtest"
 ninja -C "$out" qemu-system-x86_64 tests/qtest/svm-edu-test >"$out/ninja.log" 2>&1 || {
 	tail -40 "$out/ninja.log" >&2
 	die "QEMU build failed, see $out/ninja.log"

@@ -8,8 +8,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PACKAGES=(
-	# toolchain and QEMU build
-	gcc make libc6-dev pkg-config python3 meson ninja-build flex bison
+	# toolchain and QEMU build (python3-venv: QEMU 10's configure makes a
+	# venv for its meson)
+	gcc make libc6-dev pkg-config python3 python3-venv meson ninja-build flex bison
 	libglib2.0-dev libpixman-1-dev zlib1g-dev libfdt-dev
 	# QEMU source package handling
 	dpkg-dev xz-utils
@@ -25,6 +26,8 @@ PACKAGES=(
 	clang libclang-rt-14-dev
 	# kernel module builds
 	bc libelf-dev libssl3 gcc-12 pahole sparse
+	# the unstable build root for KERNEL=latest (scripts/buildroot.sh)
+	debootstrap
 )
 
 missing=()

@@ -42,10 +42,11 @@ log "kernel $series: $rel ($image)"
 
 # Only the kernel image is needed from the (large) image package: at
 # /boot/vmlinuz-REL up to Debian 13, /usr/lib/modules/REL/vmlinuz in the
-# linux-binary packages of unstable.
+# linux-binary packages of unstable (vmlinuz.unsigned in linux-binary-unsigned).
 imgdeb=$(ls "$dir"/dl/"$image"_*.deb)
 member=$(dpkg-deb -c "$imgdeb" 2>/dev/null | awk -v r="$rel" '
-	$6 == "./boot/vmlinuz-" r || $6 == "./usr/lib/modules/" r "/vmlinuz" { print $6 }' | head -1)
+	$6 == "./boot/vmlinuz-" r || $6 == "./usr/lib/modules/" r "/vmlinuz" ||
+	$6 == "./usr/lib/modules/" r "/vmlinuz.unsigned" { print $6 }' | head -1)
 [ -n "$member" ] || die "$image has no vmlinuz for $rel"
 dpkg-deb --fsys-tarfile "$imgdeb" | tar -xO "$member" >"$dir/vmlinuz.tmp"
 mv "$dir/vmlinuz.tmp" "$dir/vmlinuz"
@@ -55,8 +56,9 @@ for deb in "$dir"/dl/*.deb; do
 done
 kdir=$dir/headers/usr/src/linux-headers-$rel
 [ -f "$kdir/Makefile" ] || die "linux-headers-$rel has no $kdir/Makefile"
-# Debian's top Makefile includes the -common tree by absolute path.
-sed -i "s|include /usr/src/|include $dir/headers/usr/src/|" "$kdir/Makefile"
+# Debian's top Makefile names the trees by absolute path: the -common tree
+# it includes, and since 7.x also KBUILD_OUTPUT (the headers tree itself).
+sed -i "s|\([ =]\)/usr/src/|\1$dir/headers/usr/src/|g" "$kdir/Makefile"
 rm -rf "$dir/dl"
 echo "$kdir" >"$dir/kdir"
 echo "$rel" >"$dir/release"

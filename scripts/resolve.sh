@@ -170,11 +170,16 @@ kernel_download() {
 # --- QEMU source -----------------------------------------------------------
 
 # qemu_source_info SPEC: sets Q_SUITES (where to look, in order: "host" is
-# the host's own apt) and Q_MAJOR (versions accepted).
+# the host's own apt) and Q_MAJOR (the upstream series accepted).
 qemu_source_info() {
 	case $1 in
 	7.2) Q_SUITES='host'; Q_MAJOR=7.2 ;;
-	10) Q_SUITES='trixie sid'; Q_MAJOR=10 ;;
+	# 10.0: trixie's, then bookworm-backports' (listed, but the pool
+	# lacked its files on 2026-11-29), then any in sid. Not 10.1 or later:
+	# the device compiles on 10.2.2, but 10.2.2 itself fails to link in
+	# this minimal configuration (hw/acpi/cxl.c needs CXL code that
+	# --without-default-devices leaves out).
+	10) Q_SUITES='trixie bookworm-backports sid'; Q_MAJOR=10.0 ;;
 	*) die "unknown QEMU '$1' (supported: 7.2, 10)" ;;
 	esac
 }

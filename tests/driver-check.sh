@@ -7,9 +7,7 @@ set -uo pipefail
 n=0
 fail=0
 for k in "$@"; do
-	kdir=$(cat "$SVM_BUILD/kernel/$k/kdir")
-	mod=$SVM_BUILD/module/$k/driver
-	out=$(make -C "$kdir" M="$mod" W=1 C=2 modules 2>&1)
+	out=$(bash "$SVM_TOP/scripts/kbuild.sh" "$k" W=1 C=2 2>&1)
 	rc=$?
 	warn=$(printf '%s\n' "$out" | grep -E 'warning:|error:' || true)
 	n=$((n + 1))

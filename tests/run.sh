@@ -6,7 +6,12 @@
 # which check failed (crash, timeout, kernel WARN) as one failure more, and
 # ends with the line "N passed, M failed". Exit status 1 on any failure.
 #
-# Usage: tests/run.sh SERIES...     (after 'make unit' and 'make guest')
+# Usage: tests/run.sh SERIES...     (after 'make unit' and 'make guest'):
+#                                    the full guest suite on every SERIES
+#                                    with QEMU 7.2, the scenario suite on
+#                                    QEMU 10 with one of them
+#        tests/run.sh --matrix SERIES... ('make matrix': the full guest
+#                                    suite on every SERIES x QEMU)
 #        tests/run.sh --soak SERIES... ('make soak': the device-core fuzzer
 #                                      and the guest's soak.sh, each for
 #                                      SVM_SOAK_SECONDS)
@@ -46,6 +51,15 @@ suite() {
 	rm -f "$out"
 }
 
+# The QEMU versions to test: both unless SVM_TEST_QEMUS narrows it.
+SVM_TEST_QEMUS=${SVM_TEST_QEMUS:-7.2 10}
+qemu_out_name() { case $1 in 7.2) echo qemu ;; *) echo "qemu-$1" ;; esac; }
+matrix=0
+if [ "${1:-}" = --matrix ]; then
+	matrix=1
+	shift
+fi
+
 if [ "${1:-}" = --soak ]; then
 	shift
 	soak=${SVM_SOAK_SECONDS:-600}
@@ -62,16 +76,39 @@ else
 	done
 	suite "unit: check-spec" sh "$SVM_TOP/tests/unit/check-spec.sh"
 	suite "unit: resolver" bash "$SVM_TOP/tests/resolver/test-resolve.sh"
-	suite "qtest: svm-edu-test" env QTEST_QEMU_BINARY="$SVM_BUILD/qemu/qemu-system-x86_64" \
-		"$SVM_BUILD/qemu/tests/qtest/svm-edu-test" --tap
+	for q in $SVM_TEST_QEMUS; do
+		out=$SVM_BUILD/$(qemu_out_name "$q")
+		suite "qtest: svm-edu-test on QEMU $q" env QTEST_QEMU_BINARY="$out/qemu-system-x86_64" \
+			"$out/tests/qtest/svm-edu-test" --tap
+	done
 	suite "fuzz: fuzz_core" bash "$SVM_TOP/tests/fuzz/run-fuzz.sh" \
 		"$SVM_BUILD/fuzz/fuzz_core" "$SVM_BUILD/fuzz/corpus" 30
 
 	suite "driver: W=1 and sparse" bash "$SVM_TOP/tests/driver-check.sh" "$@"
 
-	for k in "$@"; do
-		suite "guest $k" env KERNEL="$k" "$SVM_TOP/scripts/run-guest" -n guest-tests -t 900 -- /tests/run-all.sh
-	done
+	if [ "$matrix" -eq 1 ]; then
+		for q in $SVM_TEST_QEMUS; do
+			for k in "$@"; do
+				suite "guest $k on QEMU $q" env KERNEL="$k" QEMU="$q" \
+					"$SVM_TOP/scripts/run-guest" -n "guest-tests-q$q" -t 900 -- /tests/run-all.sh
+			done
+		done
+	else
+		for k in "$@"; do
+			suite "guest $k" env KERNEL="$k" QEMU=7.2 \
+				"$SVM_TOP/scripts/run-guest" -n guest-tests -t 900 -- /tests/run-all.sh
+		done
+		# Every other QEMU runs the scenario suite (every scenario with its
+		# negative control) on one kernel: the device is the same source,
+		# what differs is the QEMU around it. 6.12 when it is tested.
+		k=$1
+		case " $* " in *" 6.12 "*) k=6.12 ;; esac
+		for q in $SVM_TEST_QEMUS; do
+			[ "$q" != 7.2 ] || continue
+			suite "guest $k on QEMU $q: scenarios" env KERNEL="$k" QEMU="$q" \
+				"$SVM_TOP/scripts/run-guest" -n "scenarios-q$q" -t 900 -- 'cd /tests && sh t-dma.sh'
+		done
+	fi
 fi
 
 if [ ${#failures[@]} -gt 0 ]; then

@@ -229,7 +229,8 @@ static void test_ident(void)
     g_assert_cmphex(rd32(&f, SVM_EDU_REG_ID), ==, SVM_EDU_ID_MAGIC);
     g_assert_cmphex(rd32(&f, SVM_EDU_REG_VERSION), ==, SVM_EDU_VERSION);
     g_assert_true(rd64(&f, SVM_EDU_REG_CAP) & SVM_EDU_CAP_DMA);
-    g_assert_cmpuint(SVM_EDU_IOTLB_GEOM_ENTRIES(rd32(&f, SVM_EDU_REG_IOTLB_GEOM)),
+    g_assert_cmpuint(SVM_EDU_IOTLB_GEOM_ENTRIES(rd32(&f,
+                                                     SVM_EDU_REG_IOTLB_GEOM)),
                      ==, 64);
     teardown(&f);
 }
@@ -262,7 +263,8 @@ static void test_dma(void)
 
     g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, VA + 0x10000, 8192,
                             0x1122334455667788ull), ==, SVM_EDU_CS_SUCCESS);
-    g_assert_cmphex(qtest_readq(f.qts, dst[1] + 4088), ==, 0x1122334455667788ull);
+    g_assert_cmphex(qtest_readq(f.qts, dst[1] + 4088), ==,
+                    0x1122334455667788ull);
 
     g_assert_cmpuint(submit(&f, SVM_EDU_OP_COMPARE, VA + 0x10000,
                             VA + 0x10000, 8192, 0), ==, SVM_EDU_CS_SUCCESS);
@@ -292,8 +294,8 @@ static void test_stale_until_invalidation(void)
     new = alloc_frame(&f);
     pte = map4k(&f, VA, old, USER_RW);
     g_assert_cmpuint(rd32(&f, SVM_EDU_REG_STALE_POLICY), ==, SVM_EDU_STALE_USE);
-    g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, VA, 64, 0x1111111111111111ull),
-                     ==, SVM_EDU_CS_SUCCESS);
+    g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, VA, 64,
+                            0x1111111111111111ull), ==, SVM_EDU_CS_SUCCESS);
     qtest_writeq(f.qts, pte, new | USER_RW);
     for (i = 1; i <= 3; i++) {
         g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, VA, 64,
@@ -301,18 +303,19 @@ static void test_stale_until_invalidation(void)
         g_assert_cmpuint(counter(&f, SVM_EDU_CNT_STALE), ==, i);
     }
     g_assert_cmphex(qtest_readq(f.qts, old), ==, 0x2222222222222222ull);
-    g_assert_cmphex(rd64(&f, SVM_EDU_REG_STALE_LOG + SVM_EDU_STALE_LOG_VA), ==, VA);
-    g_assert_cmphex(rd64(&f, SVM_EDU_REG_STALE_LOG + SVM_EDU_STALE_LOG_CACHED_PA),
-                    ==, old);
-    g_assert_cmphex(rd64(&f, SVM_EDU_REG_STALE_LOG + SVM_EDU_STALE_LOG_FRESH_PA),
-                    ==, new);
+    g_assert_cmphex(rd64(&f, SVM_EDU_REG_STALE_LOG + SVM_EDU_STALE_LOG_VA),
+                    ==, VA);
+    g_assert_cmphex(rd64(&f, SVM_EDU_REG_STALE_LOG +
+                         SVM_EDU_STALE_LOG_CACHED_PA), ==, old);
+    g_assert_cmphex(rd64(&f, SVM_EDU_REG_STALE_LOG +
+                         SVM_EDU_STALE_LOG_FRESH_PA), ==, new);
 
     invalidate(&f, SVM_EDU_INV_PAGE, VA);
     wr32(&f, SVM_EDU_REG_PROBE_PASID, 1);
     wr64(&f, SVM_EDU_REG_PROBE_ADDR, VA);
     g_assert_false(rd64(&f, SVM_EDU_REG_PROBE_RESULT) & SVM_EDU_PROBE_HIT);
-    g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, VA, 64, 0x3333333333333333ull),
-                     ==, SVM_EDU_CS_SUCCESS);
+    g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, VA, 64,
+                            0x3333333333333333ull), ==, SVM_EDU_CS_SUCCESS);
     g_assert_cmpuint(counter(&f, SVM_EDU_CNT_STALE), ==, 3);
     g_assert_cmphex(qtest_readq(f.qts, new), ==, 0x3333333333333333ull);
     g_assert_true(rd64(&f, SVM_EDU_REG_PROBE_RESULT) & SVM_EDU_PROBE_HIT);
@@ -365,7 +368,8 @@ static void test_malformed(void)
                     qtest_readq(f.qts, f.root));
     /* a huge FILL stops at the first unmapped page */
     g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, REC_VA + 2048,
-                            SVM_EDU_DESC_MAX_LEN, 0), ==, SVM_EDU_CS_PAGE_FAULT);
+                            SVM_EDU_DESC_MAX_LEN, 0), ==,
+                     SVM_EDU_CS_PAGE_FAULT);
     g_assert_cmpuint(qtest_readl(f.qts, rec_pa(&f) + 4), ==, 2048);
 
     /* PASID table in MMIO: PASID unusable, reported */
@@ -373,7 +377,8 @@ static void test_malformed(void)
     wr32(&f, SVM_EDU_REG_IQ_TAIL, 0);
     at = IQ_BASE;
     qtest_memset(f.qts, at, 0, 32);
-    qtest_writel(f.qts, at, SVM_EDU_INV_PASID_CACHE | SVM_EDU_INV_CMD_ALL_PASIDS);
+    qtest_writel(f.qts, at,
+                 SVM_EDU_INV_PASID_CACHE | SVM_EDU_INV_CMD_ALL_PASIDS);
     f.iq_tail = 1;
     wr32(&f, SVM_EDU_REG_IQ_TAIL, 1);
     submit(&f, SVM_EDU_OP_FILL, 0, VA, 8, 0);
@@ -382,7 +387,8 @@ static void test_malformed(void)
 
     /* invalidation queue garbage and a queue in MMIO */
     for (i = 0; i < 8; i++) {
-        qtest_writeq(f.qts, IQ_BASE + 32 + i * 8, 0xdeadbeefcafef00dull * (i + 1));
+        qtest_writeq(f.qts, IQ_BASE + 32 + i * 8,
+                     0xdeadbeefcafef00dull * (i + 1));
     }
     wr32(&f, SVM_EDU_REG_IQ_TAIL, 3);
     g_assert_true(rd32(&f, SVM_EDU_REG_ERROR) & SVM_EDU_ERR_IQ_DESC);
@@ -412,8 +418,8 @@ static void test_malformed(void)
     /* and the device still works */
     map4k(&f, VA, alloc_frame(&f), USER_RW);
     invalidate(&f, SVM_EDU_INV_GLOBAL, 0);
-    g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, VA, 8, 0x5a5a5a5a5a5a5a5aull),
-                     ==, SVM_EDU_CS_SUCCESS);
+    g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, VA, 8,
+                            0x5a5a5a5a5a5a5a5aull), ==, SVM_EDU_CS_SUCCESS);
     wait_idle(&f);
     teardown(&f);
 }
