@@ -59,6 +59,21 @@ packages_for() {
 	printf '%s\n' $deps "gcc-$gccv" make sparse libelf-dev bc kmod | sort -u
 }
 
+# unshare's options for a mount namespace whose mounts never reach the
+# host's. Normally it makes every mount private. Inside a chroot (a fresh
+# machine check) "/" is not a mount point and that fails; then the mounts
+# are left as they are, which is as good when none of them is shared
+# (nothing can propagate out); if one is, refuse rather than leak mounts.
+ns_opts() {
+	if as_root unshare --mount --propagation private -- true 2>/dev/null; then
+		echo "--mount --propagation private"
+	elif ! grep -q ' shared:' /proc/self/mountinfo; then
+		echo "--mount --propagation unchanged"
+	else
+		die "cannot make a private mount namespace here (a chroot with shared mounts)"
+	fi
+}
+
 # Run "$@" inside the root with its mounts, in a private mount namespace.
 in_root() {
 	local top build
@@ -66,7 +81,8 @@ in_root() {
 	build=$(cd "$SVM_BUILD" && pwd)
 	[ -x "$ROOT/usr/bin/env" ] || die "no build root at $ROOT (scripts/buildroot.sh setup)"
 	# shellcheck disable=SC2016
-	as_root unshare --mount --propagation private -- /bin/sh -euc '
+	# shellcheck disable=SC2046
+	as_root unshare $(ns_opts) -- /bin/sh -euc '
 		root=$1 top=$2 build=$3 cwd=$4
 		shift 4
 		mount -t proc proc "$root/proc"
@@ -102,7 +118,8 @@ create_root() {
 	t0=$(date +%s)
 	# In its own mount namespace too: whatever debootstrap mounts in the
 	# target goes away with it, even when it is interrupted.
-	as_root unshare --mount --propagation private -- \
+	# shellcheck disable=SC2046
+	as_root unshare $(ns_opts) -- \
 		debootstrap --variant=minbase --keyring="$KEYRING" "$SUITE" "$ROOT.tmp" "$mirror" \
 		>"$SVM_BUILD/sid-root.debootstrap.log" 2>&1 ||
 		die "debootstrap failed, see build/sid-root.debootstrap.log"

@@ -210,7 +210,7 @@ qemu_source_versions() {
 # whose .dsc and tarballs the pool serves into DIR (emptied first) and
 # prints "SUITE VERSION DSC-PATH".
 qemu_source_download() {
-	local spec=$1 dir=$2 vers suite v log dsc
+	local spec=$1 dir=$2 vers suite v log dsc=
 	RESOLVE_TRIED=()
 	vers=$(mktemp)
 	qemu_source_versions "$spec" >"$vers"
@@ -221,30 +221,19 @@ qemu_source_download() {
 		chmod 777 "$dir"
 		log="$dir/download.log"
 		RESOLVE_SUITE=${suite#host}
-		if (cd "$dir" && r_apt_get source --download-only -q "qemu=$v") >"$log" 2>&1; then
-			dsc=$(find "$dir" -maxdepth 1 -name 'qemu_*.dsc' | head -1)
-			if [ -n "$dsc" ] && qemu_dsc_complete "$dsc"; then
-				RESOLVE_SUITE=
-				rm -f "$vers"
-				echo "$suite $v $dsc"
-				return 0
-			fi
-			resolve_note "qemu $v ($suite): .dsc or a tarball it names is missing after download"
-		else
-			resolve_note "qemu $v ($suite): $(apt_error_line "$log")"
+		# apt-get source fails when any file the .dsc names (tarballs)
+		# cannot be fetched or does not match its hash.
+		if (cd "$dir" && r_apt_get source --download-only -q "qemu=$v") >"$log" 2>&1 &&
+		   dsc=$(find "$dir" -maxdepth 1 -name 'qemu_*.dsc' | head -1) && [ -n "$dsc" ]; then
+			RESOLVE_SUITE=
+			rm -f "$vers"
+			echo "$suite $v $dsc"
+			return 0
 		fi
+		resolve_note "qemu $v ($suite): $(apt_error_line "$log")"
 		RESOLVE_SUITE=
 		log "QEMU $spec: source $v could not be downloaded, trying an older one"
 	done <"$vers"
 	rm -f "$vers"
 	resolve_fail "QEMU $spec source package"
-}
-
-# qemu_dsc_complete DSC: every file the .dsc lists is next to it.
-qemu_dsc_complete() {
-	local dsc=$1 d f
-	d=$(dirname "$dsc")
-	for f in $(sed -n '/^Files:/,/^[^ ]/s/^ [0-9a-f]\{32\} [0-9]* \(.*\)$/\1/p' "$dsc"); do
-		[ -s "$d/$f" ] || return 1
-	done
 }
