@@ -2,9 +2,11 @@
 /*
  * svm_edu driver: state shared by the driver's files.
  *
- * Lock order: svm_edu_bind_lock (mutex) -> sdev->rwsem -> smm->lock
- * (spinlock) -> sdev->inv_lock (spinlock). The invalidate callback may run
- * in atomic context and takes only the two spinlocks.
+ * Lock order: sf->lock (mutex) -> svm_edu_bind_lock (mutex) -> sdev->rwsem
+ * -> sdev->sq_lock (mutex) -> smm->lock (spinlock) -> sdev->inv_lock
+ * (spinlock); sdev->q_lock (spinlock) nests inside nothing. The invalidate
+ * callback may run in atomic context and takes only smm->lock and
+ * sdev->inv_lock.
  */
 #ifndef SVM_EDU_DRV_H
 #define SVM_EDU_DRV_H
@@ -21,6 +23,7 @@
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include "svm_edu_hw.h"
 
@@ -45,6 +48,10 @@ enum svm_edu_drv_counter {
 	SVM_EDU_DC_INJECTED,		/* flushes altered by fault injection */
 	SVM_EDU_DC_PAGE_REQS,		/* page requests handled */
 	SVM_EDU_DC_PAGE_REQ_FAILED,	/* ... answered "failure" */
+	SVM_EDU_DC_PAGE_REQ_ENDED,	/* ... for a binding that has ended */
+	SVM_EDU_DC_PAGE_REQ_TIMEOUTS,	/* ... given up after prq_timeout_ms */
+	SVM_EDU_DC_QUARANTINED,		/* unbinds that did not drain in time */
+	SVM_EDU_DC_FENCES,		/* device fenced after a flush failed */
 	SVM_EDU_NR_DRV_COUNTERS
 };
 
@@ -65,7 +72,11 @@ struct svm_edu_vec {
  * struct svm_edu_dev - one svm-edu PCI function
  * @ref: held by the PCI binding and by every open file
  * @rwsem: ioctls hold it for reading, remove() for writing
- * @gone: the PCI function was removed; file operations get ENODEV
+ * @gone: the PCI function was removed (and the device reset); file
+ *	operations get ENODEV. Set under @rwsem held for writing.
+ * @fenced: a flush failed and the device was fenced: bus mastering off,
+ *	device reset. Set once, under @inv_lock; read with smp_load_acquire()
+ * @prq_stop: the page-request thread stops (removal or fence)
  * @pdev: the PCI device
  * @regs: BAR0 mapping
  * @instance: N of /dev/svm-edu<N>
@@ -80,17 +91,26 @@ struct svm_edu_vec {
  * @sq: submission ring
  * @sq_dma: its bus address
  * @sq_tail: next free slot of @sq
- * @sq_lock: serializes submissions
+ * @sq_queued: descriptors ever queued (@sq_tail is it modulo the ring
+ *	size); written under @sq_lock
+ * @sq_lock: serializes submissions and reading the ring's progress
  * @iq: invalidation queue
  * @iq_dma: its bus address
  * @iq_tail: next free slot of @iq
+ * @iq_room: slots iq_reserve() granted and not used yet
  * @wait_word: status word the device's WAIT commands write
  * @wait_dma: its bus address
  * @wait_seq: last value asked of a WAIT
  * @prq: page-request ring
  * @prq_dma: its bus address
  * @prq_head: next request to handle (the page-request thread only)
+ * @prq_done: requests handled so far (@prq_head is it modulo the ring
+ *	size); incremented before PRQ_HEAD is written
  * @inv_lock: serializes use of @iq, @wait_word and PASID-table updates
+ * @gen_next: last binding generation handed out (@inv_lock)
+ * @q_lock: protects @quarantine
+ * @quarantine: bonds torn down whose PASID waits for the device to drain
+ * @q_work: polls @quarantine
  * @bonds: struct svm_edu_bond on this device (svm_edu_bind_lock)
  * @done_wq: woken by the DMA_DONE vector
  * @done_seq: DMA_DONE interrupts so far
@@ -104,6 +124,8 @@ struct svm_edu_dev {
 	struct kref ref;
 	struct rw_semaphore rwsem;
 	bool gone;
+	bool fenced;
+	bool prq_stop;
 	struct pci_dev *pdev;
 	void __iomem *regs;
 	int instance;
@@ -119,17 +141,24 @@ struct svm_edu_dev {
 	struct svm_edu_desc *sq;
 	dma_addr_t sq_dma;
 	u32 sq_tail;
+	atomic64_t sq_queued;
 	struct mutex sq_lock;
 	struct svm_edu_inv_desc *iq;
 	dma_addr_t iq_dma;
 	u32 iq_tail;
+	u32 iq_room;
 	u32 *wait_word;
 	dma_addr_t wait_dma;
 	u32 wait_seq;
 	struct svm_edu_page_req *prq;
 	dma_addr_t prq_dma;
 	u32 prq_head;
+	atomic64_t prq_done;
 	spinlock_t inv_lock;
+	u32 gen_next;
+	spinlock_t q_lock;
+	struct list_head quarantine;
+	struct delayed_work q_work;
 
 	struct list_head bonds;
 	wait_queue_head_t done_wq;
@@ -144,12 +173,16 @@ struct svm_edu_dev {
 /**
  * struct svm_edu_mm - one address space bound to svm-edu devices
  * @mn: its mmu_notifier (one per mm: mmu_notifier_get())
+ * @ref: holds the PASID: one reference for the notifier (dropped by
+ *	.free_notifier) and one per quarantined bond; the last one frees the
+ *	PASID and this structure
  * @pasid: the PASID of the mm, the same on every device
  * @lock: protects @bonds and every bond's @dead
  * @bonds: struct svm_edu_bond of this mm, one per device
  */
 struct svm_edu_mm {
 	struct mmu_notifier mn;
+	struct kref ref;
 	u32 pasid;
 	spinlock_t lock;
 	struct list_head bonds;
@@ -163,6 +196,13 @@ struct svm_edu_mm {
  * @dev_node: in sdev->bonds
  * @users: files bound through this bond
  * @dead: the mm was released: the PASID is blocked on the device
+ * @gen: the binding's generation (PASID entry, descriptors, page
+ *	requests); 0 when the device has no SVM_EDU_CAP_BIND_GEN
+ * @sq_target: teardown: ring position (descriptors ever queued) the device
+ *	must consume before the PASID may be freed
+ * @prq_target: teardown: page requests the driver must have handled
+ * @deadline: teardown: when waiting gives way to quarantine (jiffies)
+ * @q_node: in sdev->quarantine, or in remove()'s list of dying bonds
  */
 struct svm_edu_bond {
 	struct svm_edu_dev *sdev;
@@ -171,6 +211,11 @@ struct svm_edu_bond {
 	struct list_head dev_node;
 	unsigned int users;
 	bool dead;
+	u32 gen;
+	u64 sq_target;
+	u64 prq_target;
+	unsigned long deadline;
+	struct list_head q_node;
 };
 
 /**
@@ -205,6 +250,12 @@ static inline void svm_edu_write64(struct svm_edu_dev *sdev, u32 reg, u64 val)
 	writeq(val, sdev->regs + reg);
 }
 
+/* Fenced: the device does no DMA and has no cached state any more. */
+static inline bool svm_edu_fenced(struct svm_edu_dev *sdev)
+{
+	return smp_load_acquire(&sdev->fenced);
+}
+
 static inline void svm_edu_count(struct svm_edu_dev *sdev,
 				 enum svm_edu_drv_counter c, long n)
 {
@@ -213,25 +264,30 @@ static inline void svm_edu_count(struct svm_edu_dev *sdev,
 
 /* svm_edu_pci.c */
 void svm_edu_put(struct svm_edu_dev *sdev);
+void svm_edu_reset_device(struct svm_edu_dev *sdev);
 
 /* svm_edu_cdev.c */
 int svm_edu_cdev_register(struct svm_edu_dev *sdev);
 
 /* svm_edu_bind.c */
 extern struct mutex svm_edu_bind_lock;
-struct mm_struct *svm_edu_pasid_mm(struct svm_edu_dev *sdev, u32 pasid);
+struct mm_struct *svm_edu_pasid_mm(struct svm_edu_dev *sdev, u32 pasid,
+				   u32 gen);
 struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
 				  struct mm_struct *mm);
-void svm_edu_unbind(struct svm_edu_bond *bond);
-void svm_edu_unbind_all(struct svm_edu_dev *sdev);
+struct svm_edu_bond *svm_edu_unbind(struct svm_edu_bond *bond);
+void svm_edu_unbind_finish(struct svm_edu_bond *bond);
+void svm_edu_unbind_all(struct svm_edu_dev *sdev, struct list_head *dying);
 bool svm_edu_bond_dead(struct svm_edu_bond *bond);
+void svm_edu_quarantine_work(struct work_struct *work);
+void svm_edu_quarantine_release(struct svm_edu_dev *sdev);
 
 /* svm_edu_flush.c */
 void svm_edu_flush_range(struct svm_edu_dev *sdev, u32 pasid,
 			 unsigned long start, unsigned long end);
-void svm_edu_pasid_set(struct svm_edu_dev *sdev, u32 pasid, u64 flags,
-		       u64 pgd);
-void svm_edu_flush_pasid(struct svm_edu_dev *sdev, u32 pasid, bool drain);
+u32 svm_edu_pasid_install(struct svm_edu_dev *sdev, u32 pasid, u64 flags,
+			  u64 pgd);
+void svm_edu_pasid_block(struct svm_edu_dev *sdev, u32 pasid);
 extern unsigned int svm_edu_whole_pasid_pages;
 
 /* svm_edu_submit.c */
@@ -240,9 +296,11 @@ int svm_edu_submit(struct svm_edu_dev *sdev, struct svm_edu_bond *bond,
 		   u32 *submitted);
 int svm_edu_wait(struct svm_edu_dev *sdev, u64 completion,
 		 u32 timeout_ms, u32 *status);
+u64 svm_edu_sq_consumed(struct svm_edu_dev *sdev);
 
 /* svm_edu_prq.c */
 irqreturn_t svm_edu_prq_thread(int irq, void *data);
+u64 svm_edu_prq_pending(struct svm_edu_dev *sdev);
 
 /* svm_edu_zap.c */
 int svm_edu_zap_mmap(struct svm_edu_zbuf *zb, struct vm_area_struct *vma);
@@ -256,9 +314,14 @@ enum svm_edu_inject {
 	SVM_EDU_INJ_WRONG_PASID,
 	SVM_EDU_INJ_SKIP_RELEASE,
 	SVM_EDU_INJ_KEEP_IOTLB,
+	SVM_EDU_INJ_UNLINK_FIRST,
+	SVM_EDU_INJ_SKIP_DRAIN,
+	SVM_EDU_INJ_PRQ_STALL_BLOCKS,
 	SVM_EDU_NR_INJECT
 };
 extern bool svm_edu_inject[SVM_EDU_NR_INJECT];
+extern u32 svm_edu_unbind_gap_ms;
+extern u32 svm_edu_prq_stall_ms;
 void svm_edu_attribute(void);
 void svm_edu_debugfs_init(void);
 void svm_edu_debugfs_exit(void);

@@ -7,8 +7,16 @@
  * holding the PASID, which is the same on every device. One struct
  * svm_edu_bond per (mm, device), shared by every file of that process bound
  * on that device.
+ *
+ * A PASID is handed out again only after every device it was bound on has
+ * consumed every descriptor and page request of the old binding: unbinding
+ * blocks the PASID, then waits (bounded) for the device's rings to move
+ * past what was queued; a device that does not drain in time keeps the
+ * PASID quarantined until it has. docs/driver.md lists the steps.
  */
+#include <linux/delay.h>
 #include <linux/idr.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/module.h>
@@ -28,6 +36,14 @@ static DEFINE_XARRAY(svm_edu_pasids);
 static unsigned int max_pasids = 1024;
 module_param(max_pasids, uint, 0444);
 MODULE_PARM_DESC(max_pasids, "PASIDs (address spaces) the driver hands out, at most 2^20");
+
+static unsigned int drain_timeout_ms = 100;
+module_param(drain_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(drain_timeout_ms,
+		 "how long an unbind waits for the device to drain the PASID before quarantining it");
+
+/* How often quarantined PASIDs are looked at. */
+#define SVM_EDU_QUARANTINE_POLL_MS	10
 
 static struct svm_edu_mm *to_smm(struct mmu_notifier *mn)
 {
@@ -73,8 +89,11 @@ static void svm_edu_mn_invalidate(struct mmu_notifier *mn,
 /*
  * Called from exit_mmap() before the page tables are torn down, and no
  * invalidation follows it: block the PASID on every device now, flush what
- * the devices cached and wait for a DMA chunk in progress. The PASID stays
- * allocated until the last file lets go of it.
+ * the devices cached and wait for a DMA chunk in progress. Descriptors
+ * still queued then fail without touching memory (the entry is blocked),
+ * and page requests of the mm are answered "failure" (the bond is dead).
+ * The PASID stays allocated until the last file lets go of it; that unbind
+ * waits for the rings before the PASID can be freed.
  */
 static void svm_edu_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
@@ -93,8 +112,7 @@ static void svm_edu_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 			continue;
 		}
 		bond->dead = true;
-		svm_edu_pasid_set(sdev, smm->pasid,
-				  SVM_EDU_PE_VALID | SVM_EDU_PE_FPD, 0);
+		svm_edu_pasid_block(sdev, smm->pasid);
 	}
 	spin_unlock_irqrestore(&smm->lock, flags);
 }
@@ -114,19 +132,31 @@ static struct mmu_notifier *svm_edu_mn_alloc(struct mm_struct *mm)
 		return ERR_PTR(pasid == -ENOSPC ? -ENOSPC : pasid);
 	}
 	smm->pasid = pasid;
+	kref_init(&smm->ref);
 	spin_lock_init(&smm->lock);
 	INIT_LIST_HEAD(&smm->bonds);
 	return &smm->mn;
 }
 
-/* After the SRCU grace period: no callback can run any more. */
+/* The last reference: no device holds anything of the PASID any more. */
+static void svm_edu_smm_free(struct kref *ref)
+{
+	struct svm_edu_mm *smm = container_of(ref, struct svm_edu_mm, ref);
+
+	ida_free(&svm_edu_pasid_ida, smm->pasid);
+	kfree(smm);
+}
+
+/*
+ * After the SRCU grace period: no callback can run any more. The PASID is
+ * freed here unless a device still holds it in quarantine.
+ */
 static void svm_edu_mn_free(struct mmu_notifier *mn)
 {
 	struct svm_edu_mm *smm = to_smm(mn);
 
 	xa_erase(&svm_edu_pasids, smm->pasid);
-	ida_free(&svm_edu_pasid_ida, smm->pasid);
-	kfree(smm);
+	kref_put(&smm->ref, svm_edu_smm_free);
 }
 
 static const struct mmu_notifier_ops svm_edu_mn_ops = {
@@ -152,7 +182,8 @@ static u64 svm_edu_pe_flags(void)
  *
  * The mm gets its PASID on first bind to any device; a second bind of the
  * same mm to the same device shares the bond. Context: process, holds
- * svm_edu_bind_lock. Return: the bond or an ERR_PTR().
+ * svm_edu_bind_lock.
+ * Return: the bond or an ERR_PTR().
  */
 struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
 				  struct mm_struct *mm)
@@ -161,6 +192,7 @@ struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
 	struct svm_edu_bond *bond;
 	struct svm_edu_mm *smm;
 	unsigned long flags;
+	u32 gen;
 
 	lockdep_assert_held(&svm_edu_bind_lock);
 	if (pgtable_l5_enabled() && !(sdev->caps & SVM_EDU_CAP_LA57))
@@ -195,13 +227,20 @@ struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
 	bond->sdev = sdev;
 	bond->smm = smm;
 	bond->users = 1;
+	INIT_LIST_HEAD(&bond->q_node);
 	kref_get(&sdev->ref);
 	list_add(&bond->dev_node, &sdev->bonds);
-	/* The PASID may have served another mm: nothing of it may survive. */
-	svm_edu_pasid_set(sdev, smm->pasid, svm_edu_pe_flags(),
-			  virt_to_phys(mm->pgd));
+	/*
+	 * On the mm's list first, so that no invalidation misses the device
+	 * once the entry is valid; then the entry, with a new generation.
+	 */
 	spin_lock_irqsave(&smm->lock, flags);
 	list_add(&bond->mm_node, &smm->bonds);
+	spin_unlock_irqrestore(&smm->lock, flags);
+	gen = svm_edu_pasid_install(sdev, smm->pasid, svm_edu_pe_flags(),
+				    virt_to_phys(mm->pgd));
+	spin_lock_irqsave(&smm->lock, flags);
+	bond->gen = gen;
 	spin_unlock_irqrestore(&smm->lock, flags);
 
 	svm_edu_count(sdev, SVM_EDU_DC_BINDS, 1);
@@ -209,56 +248,248 @@ struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
 	return bond;
 }
 
-static void svm_edu_bond_free(struct svm_edu_bond *bond)
+static void svm_edu_bond_unlink(struct svm_edu_bond *bond)
 {
-	struct svm_edu_dev *sdev = bond->sdev;
 	struct svm_edu_mm *smm = bond->smm;
 	unsigned long flags;
 
 	spin_lock_irqsave(&smm->lock, flags);
 	list_del(&bond->mm_node);
 	spin_unlock_irqrestore(&smm->lock, flags);
+}
+
+/*
+ * The first half of an unbind, under svm_edu_bind_lock: block the PASID,
+ * flush and drain it, take the bond off the mm's list (no more
+ * invalidations for this device), and note how far the device's rings must
+ * get before the PASID is free of this binding.
+ *
+ * The PASID is blocked before the bond leaves the mm's list: in between,
+ * invalidations still reach the device, so a munmap cannot slip through
+ * while the entry is valid. Test-only knobs: unbind_gap_ms holds the two
+ * steps apart, unlink_first swaps them back (the old bug).
+ */
+static void svm_edu_bond_block(struct svm_edu_bond *bond, bool gap)
+{
+	struct svm_edu_dev *sdev = bond->sdev;
+	struct svm_edu_mm *smm = bond->smm;
+	u32 gap_ms = gap ? READ_ONCE(svm_edu_unbind_gap_ms) : 0;
+
+	lockdep_assert_held(&svm_edu_bind_lock);
 	list_del(&bond->dev_node);
-	/* Clear the entry, flush and drain before the PASID can be reused. */
-	if (!sdev->gone)
-		svm_edu_pasid_set(sdev, smm->pasid, 0, 0);
+	if (svm_edu_inject[SVM_EDU_INJ_UNLINK_FIRST]) {
+		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
+		svm_edu_bond_unlink(bond);
+		if (gap_ms)
+			msleep(gap_ms);
+		svm_edu_pasid_block(sdev, smm->pasid);
+	} else {
+		svm_edu_pasid_block(sdev, smm->pasid);
+		if (gap_ms)
+			msleep(gap_ms);
+		svm_edu_bond_unlink(bond);
+	}
+	/*
+	 * Every descriptor of this binding is in the ring already (its last
+	 * file is gone), and after the DRAIN no page request of it can be
+	 * made any more (the entry is blocked).
+	 */
+	bond->sq_target = atomic64_read(&sdev->sq_queued);
+	bond->prq_target = svm_edu_prq_pending(sdev);
+	bond->deadline = jiffies + msecs_to_jiffies(READ_ONCE(drain_timeout_ms));
 	svm_edu_count(sdev, SVM_EDU_DC_UNBINDS, 1);
 	trace_svm_edu_unbind(sdev->instance, smm->pasid);
+}
+
+/*
+ * Has the device consumed every descriptor and page request that was in
+ * its rings when the bond was blocked? A removed or fenced device was
+ * reset: nothing of the binding is left in it. Context: process.
+ */
+static bool svm_edu_bond_drained(struct svm_edu_bond *bond)
+{
+	struct svm_edu_dev *sdev = bond->sdev;
+	bool drained;
+
+	down_read(&sdev->rwsem);
+	if (sdev->gone || svm_edu_fenced(sdev))
+		drained = true;
+	else
+		drained = (s64)(svm_edu_sq_consumed(sdev) - bond->sq_target) >= 0 &&
+			  (s64)(atomic64_read(&sdev->prq_done) -
+				bond->prq_target) >= 0;
+	up_read(&sdev->rwsem);
+	return drained;
+}
+
+/* The PASID is free of this binding on this device: let go of it. */
+static void svm_edu_bond_free(struct svm_edu_bond *bond)
+{
+	struct svm_edu_dev *sdev = bond->sdev;
+
+	mmu_notifier_put(&bond->smm->mn);
 	kfree(bond);
-	mmu_notifier_put(&smm->mn);
 	svm_edu_put(sdev);
+}
+
+/* A quarantined bond whose device has drained (or gone). */
+static void svm_edu_quarantine_free(struct svm_edu_bond *bond)
+{
+	struct svm_edu_dev *sdev = bond->sdev;
+
+	kref_put(&bond->smm->ref, svm_edu_smm_free);
+	kfree(bond);
+	svm_edu_put(sdev);
+}
+
+/*
+ * The device did not drain in time: the mm's notifier may go, but the
+ * PASID stays allocated (a reference on the smm) until the quarantine
+ * work sees the device drained.
+ */
+static void svm_edu_quarantine(struct svm_edu_bond *bond)
+{
+	struct svm_edu_dev *sdev = bond->sdev;
+	struct svm_edu_mm *smm = bond->smm;
+	bool queued = false;
+
+	kref_get(&smm->ref);
+	mmu_notifier_put(&smm->mn);
+	svm_edu_count(sdev, SVM_EDU_DC_QUARANTINED, 1);
+	dev_info_ratelimited(&sdev->pdev->dev,
+			     "PASID %u not drained after %u ms: quarantined\n",
+			     smm->pasid, READ_ONCE(drain_timeout_ms));
+	spin_lock(&sdev->q_lock);
+	/* remove() sets gone before it empties the quarantine. */
+	if (!READ_ONCE(sdev->gone)) {
+		list_add_tail(&bond->q_node, &sdev->quarantine);
+		schedule_delayed_work(&sdev->q_work,
+				      msecs_to_jiffies(SVM_EDU_QUARANTINE_POLL_MS));
+		queued = true;
+	}
+	spin_unlock(&sdev->q_lock);
+	if (!queued)
+		svm_edu_quarantine_free(bond);
+}
+
+/**
+ * svm_edu_unbind_finish() - the second half of an unbind
+ * @bond: what svm_edu_unbind() or svm_edu_unbind_all() returned
+ *
+ * Waits, at most drain_timeout_ms, until the device has consumed every
+ * descriptor and page request of the binding, then lets go of the PASID
+ * (it is freed once no device and no notifier callback uses it). A device
+ * that does not drain in time keeps the PASID quarantined: it is not
+ * handed out again until the device has drained, was reset or removed.
+ * Context: process, no locks held.
+ */
+void svm_edu_unbind_finish(struct svm_edu_bond *bond)
+{
+	might_sleep();
+	/* Test-only bug: the PASID may be reused while the rings hold it. */
+	if (svm_edu_inject[SVM_EDU_INJ_SKIP_DRAIN]) {
+		svm_edu_count(bond->sdev, SVM_EDU_DC_INJECTED, 1);
+		svm_edu_bond_free(bond);
+		return;
+	}
+	while (!svm_edu_bond_drained(bond)) {
+		if (time_after(jiffies, bond->deadline)) {
+			svm_edu_quarantine(bond);
+			return;
+		}
+		usleep_range(200, 500);
+	}
+	svm_edu_bond_free(bond);
+}
+
+/**
+ * svm_edu_quarantine_work() - free quarantined PASIDs whose device drained
+ * @work: sdev->q_work
+ */
+void svm_edu_quarantine_work(struct work_struct *work)
+{
+	struct svm_edu_dev *sdev = container_of(to_delayed_work(work),
+						struct svm_edu_dev, q_work);
+	struct svm_edu_bond *bond, *tmp;
+	LIST_HEAD(todo);
+	LIST_HEAD(done);
+
+	spin_lock(&sdev->q_lock);
+	list_splice_init(&sdev->quarantine, &todo);
+	spin_unlock(&sdev->q_lock);
+
+	list_for_each_entry_safe(bond, tmp, &todo, q_node)
+		if (svm_edu_bond_drained(bond))
+			list_move_tail(&bond->q_node, &done);
+
+	spin_lock(&sdev->q_lock);
+	list_splice(&todo, &sdev->quarantine);
+	if (!list_empty(&sdev->quarantine) && !READ_ONCE(sdev->gone))
+		schedule_delayed_work(&sdev->q_work,
+				      msecs_to_jiffies(SVM_EDU_QUARANTINE_POLL_MS));
+	spin_unlock(&sdev->q_lock);
+
+	list_for_each_entry_safe(bond, tmp, &done, q_node)
+		svm_edu_quarantine_free(bond);
+}
+
+/**
+ * svm_edu_quarantine_release() - free every quarantined PASID of a device
+ * @sdev: the device, removed and reset (sdev->gone is set)
+ *
+ * Context: process; from remove().
+ */
+void svm_edu_quarantine_release(struct svm_edu_dev *sdev)
+{
+	struct svm_edu_bond *bond, *tmp;
+	LIST_HEAD(todo);
+
+	spin_lock(&sdev->q_lock);
+	list_splice_init(&sdev->quarantine, &todo);
+	spin_unlock(&sdev->q_lock);
+	/* A running work item finds gone set: it frees what it holds. */
+	cancel_delayed_work_sync(&sdev->q_work);
+	list_for_each_entry_safe(bond, tmp, &todo, q_node)
+		svm_edu_quarantine_free(bond);
 }
 
 /**
  * svm_edu_unbind() - a file lets go of its bond
  * @bond: the bond
  *
- * The last user clears the device's PASID entry, flushes and drains it;
- * the PASID is freed once no device and no notifier callback uses it.
+ * The last user blocks the PASID on the device, flushes and drains it and
+ * unlinks the bond from the mm's notifier; the caller must then call
+ * svm_edu_unbind_finish() without holding locks.
  * Context: process, holds svm_edu_bind_lock.
+ * Return: the bond to finish, or NULL when other files still use it.
  */
-void svm_edu_unbind(struct svm_edu_bond *bond)
+struct svm_edu_bond *svm_edu_unbind(struct svm_edu_bond *bond)
 {
 	lockdep_assert_held(&svm_edu_bind_lock);
-	if (--bond->users == 0)
-		svm_edu_bond_free(bond);
+	if (--bond->users)
+		return NULL;
+	svm_edu_bond_block(bond, true);
+	return bond;
 }
 
 /**
- * svm_edu_unbind_all() - drop every bond of a device that is going away
+ * svm_edu_unbind_all() - block every bond of a device that is going away
  * @sdev: the device
+ * @dying: gets the bonds (on their q_node), for svm_edu_unbind_finish()
+ *	once the device has been reset
  *
- * Context: process, holds svm_edu_bind_lock; the files are told through
- * sdev->gone.
+ * Context: process, holds svm_edu_bind_lock and sdev->rwsem for writing;
+ * the files are told through sdev->gone.
  */
-void svm_edu_unbind_all(struct svm_edu_dev *sdev)
+void svm_edu_unbind_all(struct svm_edu_dev *sdev, struct list_head *dying)
 {
 	struct svm_edu_bond *bond, *tmp;
 
 	lockdep_assert_held(&svm_edu_bind_lock);
 	list_for_each_entry_safe(bond, tmp, &sdev->bonds, dev_node) {
 		bond->users = 0;
-		svm_edu_bond_free(bond);
+		svm_edu_bond_block(bond, false);
+		list_add_tail(&bond->q_node, dying);
 	}
 }
 
@@ -266,12 +497,15 @@ void svm_edu_unbind_all(struct svm_edu_dev *sdev)
  * svm_edu_pasid_mm() - the live address space behind a PASID on a device
  * @sdev: the device that asks
  * @pasid: the PASID
+ * @gen: the binding generation the device gave
  *
- * For page requests: the mm must be bound to @sdev, not released, and
- * still have users. Context: any; takes spinlocks only.
- * Return: the mm with a reference (mmput() it), or NULL.
+ * For page requests: the mm must be bound to @sdev by the binding of
+ * generation @gen (not an earlier binding of the PASID), not released,
+ * and still have users. Context: any; takes spinlocks only.
+ * Return: the mm with a reference (mmput_async() it), or NULL.
  */
-struct mm_struct *svm_edu_pasid_mm(struct svm_edu_dev *sdev, u32 pasid)
+struct mm_struct *svm_edu_pasid_mm(struct svm_edu_dev *sdev, u32 pasid,
+				   u32 gen)
 {
 	struct mm_struct *mm = NULL;
 	struct svm_edu_bond *bond;
@@ -284,6 +518,7 @@ struct mm_struct *svm_edu_pasid_mm(struct svm_edu_dev *sdev, u32 pasid)
 		spin_lock_irqsave(&smm->lock, flags);
 		list_for_each_entry(bond, &smm->bonds, mm_node) {
 			if (bond->sdev == sdev && !bond->dead &&
+			    bond->gen == gen &&
 			    smm->mn.mm && mmget_not_zero(smm->mn.mm))
 				mm = smm->mn.mm;
 		}

@@ -49,12 +49,16 @@ static int svm_edu_release(struct inode *inode, struct file *file)
 {
 	struct svm_edu_file *sf = file->private_data;
 	struct svm_edu_dev *sdev = sf->sdev;
+	struct svm_edu_bond *dying = NULL;
 
 	mutex_lock(&svm_edu_bind_lock);
 	/* A removed device already dropped every bond. */
 	if (sf->bond && !sdev->gone)
-		svm_edu_unbind(sf->bond);
+		dying = svm_edu_unbind(sf->bond);
+	sf->bond = NULL;
 	mutex_unlock(&svm_edu_bind_lock);
+	if (dying)
+		svm_edu_unbind_finish(dying);
 	svm_edu_put(sdev);
 	svm_edu_zap_free(&sf->zbuf);
 	kfree(sf);
@@ -100,10 +104,20 @@ static long ioctl_info(struct svm_edu_file *sf, void __user *uarg)
 	info.iotlb_ways = SVM_EDU_IOTLB_GEOM_WAYS(sdev->iotlb_geom);
 	info.instance = sdev->instance;
 	info.max_batch = SVM_EDU_MAX_BATCH;
+	/*
+	 * remove() frees every bond and sets gone under rwsem held for
+	 * writing: sf->bond is only followed while the device is not gone.
+	 */
 	mutex_lock(&sf->lock);
-	if (sf->bond)
+	down_read(&sdev->rwsem);
+	if (sdev->gone)
+		ret = -ENODEV;
+	else if (sf->bond)
 		info.pasid = sf->bond->smm->pasid;
+	up_read(&sdev->rwsem);
 	mutex_unlock(&sf->lock);
+	if (ret)
+		return ret;
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
@@ -125,6 +139,8 @@ static long ioctl_bind(struct svm_edu_file *sf, void __user *uarg)
 	mutex_lock(&svm_edu_bind_lock);
 	if (sdev->gone) {
 		ret = -ENODEV;
+	} else if (svm_edu_fenced(sdev)) {
+		ret = -EIO;
 	} else if (sf->bond) {
 		/* Binding again is a no-op; another process's fd is not ours. */
 		ret = sf->bond->smm->mn.mm == current->mm ? 0 : -EBUSY;
@@ -146,6 +162,7 @@ static long ioctl_bind(struct svm_edu_file *sf, void __user *uarg)
 
 static long ioctl_unbind(struct svm_edu_file *sf)
 {
+	struct svm_edu_bond *dying = NULL;
 	int ret = 0;
 
 	mutex_lock(&sf->lock);
@@ -155,10 +172,13 @@ static long ioctl_unbind(struct svm_edu_file *sf)
 	else if (!sf->bond)
 		ret = -ENOTCONN;
 	else
-		svm_edu_unbind(sf->bond);
+		dying = svm_edu_unbind(sf->bond);
 	sf->bond = NULL;
 	mutex_unlock(&svm_edu_bind_lock);
 	mutex_unlock(&sf->lock);
+	/* Waits (bounded) for the device to drain the binding. */
+	if (dying)
+		svm_edu_unbind_finish(dying);
 	return ret;
 }
 
@@ -177,6 +197,8 @@ static long ioctl_submit(struct svm_edu_file *sf, void __user *uarg)
 	down_read(&sdev->rwsem);
 	if (sdev->gone)
 		ret = -ENODEV;
+	else if (svm_edu_fenced(sdev))
+		ret = -EIO;	/* a flush failed: the device does no DMA */
 	else if (!sf->bond)
 		ret = -ENOTCONN;
 	else if (sf->bond->smm->mn.mm != current->mm)

@@ -2,10 +2,20 @@
 /*
  * svm_edu: debugfs, for tests and for people looking inside.
  *
- * svm_edu/inject/{skip_flush,short_flush,wrong_pasid,skip_release,keep_iotlb}
+ * svm_edu/inject/{skip_flush,short_flush,wrong_pasid,skip_release,keep_iotlb,
+ *		  unlink_first,skip_drain,prq_stall_blocks}
  *	Fault injection, TEST ONLY: each makes the driver deliberately wrong
  *	so that the device's stale checker can be shown to catch it. Off by
  *	default.
+ * svm_edu/inject/unbind_gap_ms
+ *	TEST ONLY: an unbind sleeps this long between blocking the PASID and
+ *	unlinking the bond from the mm's notifier (0: no gap), so that a
+ *	test can race a munmap against it.
+ * svm_edu/inject/prq_stall_ms
+ *	TEST ONLY: every page request's page stays "under I/O" this long: the
+ *	fault is retried (and given up like a real one) until then; with
+ *	prq_stall_blocks the handler thread sleeps through it instead, as a
+ *	fault blocked in handle_mm_fault() would.
  * svm_edu/attribution, svm_edu/sources
  *	Attribute invalidate callbacks to kernel paths (svm_edu_attrib.c);
  *	write anything to sources to zero it.
@@ -17,6 +27,9 @@
  * svm_edu/svm-edu<N>/dma_throttle_us
  *	Slow the DMA engine down (microseconds between chunks), so that
  *	tests can keep DMA in flight across a kernel event.
+ * svm_edu/svm-edu<N>/quarantine
+ *	The PASIDs held back because the device had not drained them yet:
+ *	"PASID generation".
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -28,6 +41,8 @@
 #include "svm_edu_attrib.h"
 
 bool svm_edu_inject[SVM_EDU_NR_INJECT];
+u32 svm_edu_unbind_gap_ms;
+u32 svm_edu_prq_stall_ms;
 static struct dentry *svm_edu_debugfs_root;
 
 static const char *const inject_names[SVM_EDU_NR_INJECT] = {
@@ -36,6 +51,9 @@ static const char *const inject_names[SVM_EDU_NR_INJECT] = {
 	[SVM_EDU_INJ_WRONG_PASID] = "wrong_pasid",
 	[SVM_EDU_INJ_SKIP_RELEASE] = "skip_release",
 	[SVM_EDU_INJ_KEEP_IOTLB] = "keep_iotlb",
+	[SVM_EDU_INJ_UNLINK_FIRST] = "unlink_first",
+	[SVM_EDU_INJ_SKIP_DRAIN] = "skip_drain",
+	[SVM_EDU_INJ_PRQ_STALL_BLOCKS] = "prq_stall_blocks",
 };
 
 static const char *const policy_names[] = {
@@ -143,7 +161,7 @@ static int stale_log_show(struct seq_file *m, void *v)
 			 (i % SVM_EDU_STALE_LOG_ENTRIES) * SVM_EDU_STALE_LOG_STRIDE;
 		u32 info = svm_edu_read32(sdev, at + SVM_EDU_STALE_LOG_INFO);
 
-		seq_printf(m, "%u %#llx %#llx %#llx %s%s%s%s%s\n",
+		seq_printf(m, "%u %#llx %#llx %#llx %s%s%s%s%s%s%s\n",
 			   svm_edu_read32(sdev, at + SVM_EDU_STALE_LOG_PASID),
 			   svm_edu_read64(sdev, at + SVM_EDU_STALE_LOG_VA),
 			   svm_edu_read64(sdev, at + SVM_EDU_STALE_LOG_CACHED_PA),
@@ -152,7 +170,9 @@ static int stale_log_show(struct seq_file *m, void *v)
 			   info & SVM_EDU_STALE_INFO_NOT_PRESENT ? ",not-present" : "",
 			   info & SVM_EDU_STALE_INFO_OTHER_FRAME ? ",other-frame" : "",
 			   info & SVM_EDU_STALE_INFO_FEWER_RIGHTS ? ",fewer-rights" : "",
-			   info & SVM_EDU_STALE_INFO_CLEAN ? ",clean" : "");
+			   info & SVM_EDU_STALE_INFO_CLEAN ? ",clean" : "",
+			   info & SVM_EDU_STALE_INFO_HELD ? ",held" : "",
+			   info & SVM_EDU_STALE_INFO_ENDED ? ",ended" : "");
 	}
 	return 0;
 }
@@ -234,6 +254,19 @@ static int throttle_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(throttle_fops, throttle_get, throttle_set, "%llu\n");
 
+static int quarantine_show(struct seq_file *m, void *v)
+{
+	struct svm_edu_dev *sdev = m->private;
+	struct svm_edu_bond *bond;
+
+	spin_lock(&sdev->q_lock);
+	list_for_each_entry(bond, &sdev->quarantine, q_node)
+		seq_printf(m, "%u %u\n", bond->smm->pasid, bond->gen);
+	spin_unlock(&sdev->q_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(quarantine);
+
 /**
  * svm_edu_debugfs_add() - the per-device debugfs folder
  * @sdev: the device
@@ -250,6 +283,7 @@ void svm_edu_debugfs_add(struct svm_edu_dev *sdev)
 			    &reset_counters_fops);
 	debugfs_create_file_unsafe("dma_throttle_us", 0600, d, sdev,
 				   &throttle_fops);
+	debugfs_create_file("quarantine", 0400, d, sdev, &quarantine_fops);
 }
 
 /**
@@ -275,6 +309,10 @@ void svm_edu_debugfs_init(void)
 	for (i = 0; i < SVM_EDU_NR_INJECT; i++)
 		debugfs_create_bool(inject_names[i], 0600, inject,
 				    &svm_edu_inject[i]);
+	debugfs_create_u32("unbind_gap_ms", 0600, inject,
+			   &svm_edu_unbind_gap_ms);
+	debugfs_create_u32("prq_stall_ms", 0600, inject,
+			   &svm_edu_prq_stall_ms);
 	debugfs_create_bool("attribution", 0600, svm_edu_debugfs_root,
 			    &svm_edu_attribution);
 	debugfs_create_file("sources", 0600, svm_edu_debugfs_root, NULL,

@@ -5,10 +5,17 @@
  * Everything here may run in atomic context (the invalidate callback runs
  * under page-table locks): no sleeping, one spinlock, and a bounded poll of
  * the WAIT status word. One doorbell per call, however many commands.
+ *
+ * A flush that the device does not confirm in time is never just given up:
+ * the device is fenced (bus mastering off, then a device reset, which waits
+ * for a DMA chunk in progress and drops the IOTLB, the PASID cache and
+ * every queued descriptor), so that returning from here always means that
+ * the device no longer uses the old translation.
  */
 #include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/pci.h>
 
 #include "svm_edu.h"
 #include "svm_edu_compat.h"
@@ -26,8 +33,42 @@ module_param_named(whole_pasid_pages, svm_edu_whole_pasid_pages, uint, 0644);
 MODULE_PARM_DESC(whole_pasid_pages,
 		 "flush ranges of at least this many pages as a whole PASID (0: never)");
 
-/* How long to poll for a WAIT before reporting the device as stuck. */
+/* How long to poll for a WAIT (or for queue room) before fencing. */
 #define SVM_EDU_WAIT_US		20000
+
+/*
+ * Page commands one range flush may take; a range that needs more is
+ * flushed as a whole PASID. With the WAIT that follows, well below the
+ * SVM_EDU_IQ_ENTRIES - 1 slots the queue can hold.
+ */
+#define SVM_EDU_MAX_RANGE_CMDS	(SVM_EDU_IQ_ENTRIES / 2)
+static_assert(SVM_EDU_MAX_RANGE_CMDS + 1 <= SVM_EDU_IQ_ENTRIES - 1);
+
+/*
+ * Stop the device from using anything it holds: no more bus mastering, so
+ * no DMA at all; then a device reset, which (like every MMIO access) waits
+ * for the DMA chunk in progress, and drops the IOTLB, the PASID cache, the
+ * rings and a parked page request. inv_lock held; atomic context is fine
+ * (config and MMIO accesses only). Reported once, and counted (fences).
+ */
+static void svm_edu_fence(struct svm_edu_dev *sdev, const char *why)
+{
+	u32 err;
+
+	lockdep_assert_held(&sdev->inv_lock);
+	svm_edu_count(sdev, SVM_EDU_DC_FENCES, 1);
+	if (sdev->fenced)
+		return;
+	err = svm_edu_read32(sdev, SVM_EDU_REG_ERROR);
+	pci_clear_master(sdev->pdev);
+	svm_edu_reset_device(sdev);
+	WRITE_ONCE(sdev->prq_stop, true);
+	smp_store_release(&sdev->fenced, true);
+	dev_err(&sdev->pdev->dev,
+		"%s (error %#x): device fenced: bus mastering off and reset, no DMA until the driver is bound again\n",
+		why, err);
+	wake_up_all(&sdev->done_wq);
+}
 
 /* Slots the device has not consumed yet; inv_lock held. */
 static u32 iq_used(struct svm_edu_dev *sdev)
@@ -37,16 +78,28 @@ static u32 iq_used(struct svm_edu_dev *sdev)
 	return (sdev->iq_tail - head) % SVM_EDU_IQ_ENTRIES;
 }
 
-/* Make room for @n commands; false when the device does not drain. */
+/*
+ * Make room for @n commands, the WAIT included; false when the device does
+ * not drain (then it is fenced). The tail never laps the head: iq_put()
+ * takes only what was granted here.
+ */
 static bool iq_reserve(struct svm_edu_dev *sdev, u32 n)
 {
 	ktime_t deadline = ktime_add_us(ktime_get(), SVM_EDU_WAIT_US);
 
+	if (WARN_ON_ONCE(n > SVM_EDU_IQ_ENTRIES - 1)) {
+		svm_edu_fence(sdev, "invalidation batch larger than the queue");
+		return false;
+	}
 	while (SVM_EDU_IQ_ENTRIES - 1 - iq_used(sdev) < n) {
-		if (ktime_after(ktime_get(), deadline))
+		if (ktime_after(ktime_get(), deadline)) {
+			svm_edu_count(sdev, SVM_EDU_DC_WAIT_TIMEOUTS, 1);
+			svm_edu_fence(sdev, "invalidation queue does not drain");
 			return false;
+		}
 		cpu_relax();
 	}
+	sdev->iq_room = n;
 	return true;
 }
 
@@ -55,6 +108,9 @@ static void iq_put(struct svm_edu_dev *sdev, u32 cmd, u32 pasid, u64 addr,
 {
 	struct svm_edu_inv_desc *d = &sdev->iq[sdev->iq_tail];
 
+	if (WARN_ON_ONCE(!sdev->iq_room))
+		return;
+	sdev->iq_room--;
 	put_unaligned_le32(cmd, &d->cmd);
 	put_unaligned_le32(pasid, &d->pasid);
 	put_unaligned_le64(addr, &d->addr);
@@ -66,7 +122,8 @@ static void iq_put(struct svm_edu_dev *sdev, u32 cmd, u32 pasid, u64 addr,
 
 /*
  * Queue a WAIT behind the commands, ring the doorbell once and poll the
- * status word. inv_lock held.
+ * status word. A WAIT not answered in time fences the device. inv_lock
+ * held. Return: true when the device confirmed the commands.
  */
 static bool iq_commit(struct svm_edu_dev *sdev)
 {
@@ -76,6 +133,7 @@ static bool iq_commit(struct svm_edu_dev *sdev)
 
 	iq_put(sdev, SVM_EDU_INV_WAIT | SVM_EDU_INV_WAIT_STATUS, 0,
 	       sdev->wait_dma, seq);
+	sdev->iq_room = 0;
 	/* writel() orders the descriptor stores before the doorbell. */
 	svm_edu_write32(sdev, SVM_EDU_REG_IQ_TAIL, sdev->iq_tail);
 	svm_edu_count(sdev, SVM_EDU_DC_DOORBELLS, 1);
@@ -83,10 +141,7 @@ static bool iq_commit(struct svm_edu_dev *sdev)
 		if (!(++spins % 64) && ktime_after(ktime_get(), deadline)) {
 			svm_edu_count(sdev, SVM_EDU_DC_WAIT_TIMEOUTS, 1);
 			svm_edu_count(sdev, SVM_EDU_DC_WAIT_SPINS, spins);
-			dev_err_ratelimited(&sdev->pdev->dev,
-					    "invalidation WAIT %u not answered in %u us (error %#x)\n",
-					    seq, SVM_EDU_WAIT_US,
-					    svm_edu_read32(sdev, SVM_EDU_REG_ERROR));
+			svm_edu_fence(sdev, "invalidation WAIT not answered");
 			return false;
 		}
 		cpu_relax();
@@ -95,8 +150,36 @@ static bool iq_commit(struct svm_edu_dev *sdev)
 	return true;
 }
 
-/* Power-of-two blocks that cover [start, end): at most 2 per address bit. */
-#define SVM_EDU_MAX_RANGE_CMDS	(2 * BITS_PER_LONG)
+/*
+ * The largest block of pages, aligned to its size and at most
+ * 2^SVM_EDU_INV_ORDER_MAX pages, that starts at @page and ends at or
+ * before @last. Return: its order.
+ */
+static unsigned int range_block(unsigned long page, unsigned long last)
+{
+	unsigned int order = page ? __ffs(page) : BITS_PER_LONG - 1;
+	unsigned int fit = __fls(last - page + 1);
+
+	return min3(order, fit, (unsigned int)SVM_EDU_INV_ORDER_MAX);
+}
+
+/*
+ * Page commands that cover [first, last], counted up to
+ * SVM_EDU_MAX_RANGE_CMDS + 1 (then the caller flushes the whole PASID).
+ * With the order cap a range can need far more than two per address bit:
+ * 2^45 pages (5-level paging) are 512 blocks of the largest order.
+ */
+static u32 range_cmds(unsigned long first, unsigned long last)
+{
+	unsigned long page = first;
+	u32 n = 0;
+
+	while (page <= last && n <= SVM_EDU_MAX_RANGE_CMDS) {
+		page += 1UL << range_block(page, last);
+		n++;
+	}
+	return n;
+}
 
 /**
  * svm_edu_flush_range() - drop the device's translations of a range
@@ -106,7 +189,7 @@ static bool iq_commit(struct svm_edu_dev *sdev)
  * @end: one past its last byte; ULONG_MAX flushes the whole PASID
  *
  * Safe in atomic context. Returns when the device has acknowledged the
- * flush, or after reporting that it did not.
+ * flush, or after fencing a device that did not.
  */
 void svm_edu_flush_range(struct svm_edu_dev *sdev, u32 pasid,
 			 unsigned long start, unsigned long end)
@@ -122,31 +205,30 @@ void svm_edu_flush_range(struct svm_edu_dev *sdev, u32 pasid,
 	pages = last - first + 1;
 	whole = end == ULONG_MAX ||
 		(svm_edu_whole_pasid_pages && pages >= svm_edu_whole_pasid_pages);
+	if (!whole) {
+		cmds = range_cmds(first, last);
+		whole = cmds > SVM_EDU_MAX_RANGE_CMDS;
+	}
+	if (whole)
+		cmds = 1;
 
 	spin_lock_irqsave(&sdev->inv_lock, flags);
-	if (!iq_reserve(sdev, SVM_EDU_MAX_RANGE_CMDS + 1)) {
+	/* A fenced device has no translations left and does no DMA. */
+	if (sdev->fenced || !iq_reserve(sdev, cmds + 1)) {
 		spin_unlock_irqrestore(&sdev->inv_lock, flags);
-		dev_err_ratelimited(&sdev->pdev->dev,
-				    "invalidation queue does not drain\n");
-		svm_edu_count(sdev, SVM_EDU_DC_WAIT_TIMEOUTS, 1);
 		return;
 	}
 	if (whole) {
 		iq_put(sdev, SVM_EDU_INV_PASID, pasid, 0, 0);
-		cmds = 1;
 	} else {
 		unsigned long page = first;
 
 		while (page <= last) {
-			/* The largest aligned block at page that fits the range. */
-			unsigned int order = page ? __ffs(page) : BITS_PER_LONG - 1;
-			unsigned int fit = __fls(last - page + 1);
+			unsigned int order = range_block(page, last);
 
-			order = min3(order, fit, (unsigned int)SVM_EDU_INV_ORDER_MAX);
 			iq_put(sdev, SVM_EDU_INV_PAGE | order << 8, pasid,
 			       (u64)page << PAGE_SHIFT, 0);
 			page += 1UL << order;
-			cmds++;
 		}
 	}
 	iq_commit(sdev);
@@ -162,57 +244,100 @@ void svm_edu_flush_range(struct svm_edu_dev *sdev, u32 pasid,
 				 whole ? 0 : pages, cmds, whole);
 }
 
-/**
- * svm_edu_pasid_set() - write a PASID-table entry and make the device see it
- * @sdev: the device
- * @pasid: the entry
- * @flags: SVM_EDU_PE_* (0 clears the entry)
- * @pgd: physical address of the root page table
- *
- * Flushes the device's cached copy of the entry and every IOTLB entry of
- * the PASID, and drains its DMA: afterwards the device uses only the new
- * entry. Safe in atomic context.
- */
-void svm_edu_pasid_set(struct svm_edu_dev *sdev, u32 pasid, u64 flags,
-		       u64 pgd)
+static __le64 *pasid_entry(struct svm_edu_dev *sdev, u32 pasid)
 {
-	__le64 *pe = &sdev->pasid_table[pasid * SVM_EDU_PASID_ENTRY_SIZE / 8];
-	unsigned long irqflags;
+	return &sdev->pasid_table[pasid * SVM_EDU_PASID_ENTRY_SIZE / 8];
+}
 
-	spin_lock_irqsave(&sdev->inv_lock, irqflags);
-	/* The root first: an entry is never VALID with a stale root. */
-	WRITE_ONCE(pe[SVM_EDU_PE_PGD / 8], cpu_to_le64(pgd));
-	dma_wmb();
-	WRITE_ONCE(pe[SVM_EDU_PE_FLAGS / 8], cpu_to_le64(flags));
-	if (iq_reserve(sdev, 5)) {
-		iq_put(sdev, SVM_EDU_INV_PASID_CACHE, pasid, 0, 0);
-		/* Test-only bug: a reused PASID inherits the old translations. */
-		if (svm_edu_inject[SVM_EDU_INJ_KEEP_IOTLB])
-			svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
-		else
-			iq_put(sdev, SVM_EDU_INV_PASID, pasid, 0, 0);
-		iq_put(sdev, SVM_EDU_INV_DRAIN, pasid, 0, 0);
-		iq_commit(sdev);
-	}
-	spin_unlock_irqrestore(&sdev->inv_lock, irqflags);
+/*
+ * Make the device forget its copy of a PASID entry and every translation
+ * of the PASID, and wait for a DMA chunk of it in progress (DRAIN also
+ * withdraws a page request the PASID's descriptor is parked on).
+ * inv_lock held.
+ */
+static void pasid_flush(struct svm_edu_dev *sdev, u32 pasid)
+{
+	if (sdev->fenced || !iq_reserve(sdev, 4))
+		return;
+	iq_put(sdev, SVM_EDU_INV_PASID_CACHE, pasid, 0, 0);
+	/* Test-only bug: a reused PASID inherits the old translations. */
+	if (svm_edu_inject[SVM_EDU_INJ_KEEP_IOTLB])
+		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
+	else
+		iq_put(sdev, SVM_EDU_INV_PASID, pasid, 0, 0);
+	iq_put(sdev, SVM_EDU_INV_DRAIN, pasid, 0, 0);
+	iq_commit(sdev);
+}
+
+/* A generation for a new binding of @pasid: never 0, never its last one. */
+static u32 next_gen(struct svm_edu_dev *sdev, __le64 *pe)
+{
+	u32 old = le64_to_cpu(READ_ONCE(pe[SVM_EDU_PE_GEN / 8])) & U32_MAX;
+
+	do {
+		sdev->gen_next++;
+	} while (!sdev->gen_next || sdev->gen_next == old);
+	return sdev->gen_next;
 }
 
 /**
- * svm_edu_flush_pasid() - drop every IOTLB entry of a PASID
+ * svm_edu_pasid_install() - point a blocked PASID entry at an address space
  * @sdev: the device
- * @pasid: the PASID
- * @drain: also wait for a DMA chunk of the PASID in progress
+ * @pasid: the entry, blocked or never used (not VALID)
+ * @flags: SVM_EDU_PE_*, VALID included
+ * @pgd: physical address of the root page table
+ *
+ * Writes the root and, with SVM_EDU_CAP_BIND_GEN, a generation the PASID
+ * has not had before, and only then the flags: a device that reads the
+ * entry while it changes sees it either invalid or complete. Then flushes
+ * the device's copy of the entry and the PASID's IOTLB entries. Safe in
+ * atomic context.
+ * Return: the binding's generation, 0 without SVM_EDU_CAP_BIND_GEN.
  */
-void svm_edu_flush_pasid(struct svm_edu_dev *sdev, u32 pasid, bool drain)
+u32 svm_edu_pasid_install(struct svm_edu_dev *sdev, u32 pasid, u64 flags,
+			  u64 pgd)
 {
-	unsigned long flags;
+	__le64 *pe = pasid_entry(sdev, pasid);
+	unsigned long irqflags;
+	u32 gen = 0;
 
-	spin_lock_irqsave(&sdev->inv_lock, flags);
-	if (iq_reserve(sdev, 3)) {
-		iq_put(sdev, SVM_EDU_INV_PASID, pasid, 0, 0);
-		if (drain)
-			iq_put(sdev, SVM_EDU_INV_DRAIN, pasid, 0, 0);
-		iq_commit(sdev);
-	}
-	spin_unlock_irqrestore(&sdev->inv_lock, flags);
+	spin_lock_irqsave(&sdev->inv_lock, irqflags);
+	if (sdev->caps & SVM_EDU_CAP_BIND_GEN)
+		gen = next_gen(sdev, pe);
+	WRITE_ONCE(pe[SVM_EDU_PE_PGD / 8], cpu_to_le64(pgd));
+	if (gen)
+		WRITE_ONCE(pe[SVM_EDU_PE_GEN / 8], cpu_to_le64(gen));
+	/* The table is coherent memory: order root and gen before VALID. */
+	dma_wmb();
+	WRITE_ONCE(pe[SVM_EDU_PE_FLAGS / 8], cpu_to_le64(flags));
+	pasid_flush(sdev, pasid);
+	spin_unlock_irqrestore(&sdev->inv_lock, irqflags);
+	return gen;
+}
+
+/**
+ * svm_edu_pasid_block() - block a PASID on the device
+ * @sdev: the device
+ * @pasid: the entry
+ *
+ * The flags first (FPD, VALID off: every request of the PASID fails, and
+ * the device never caches an entry without VALID), then the device's copy
+ * of the entry, the PASID's IOTLB entries and a DMA chunk of it in
+ * progress are flushed and waited for, and only then is the root cleared:
+ * the device never sees a valid entry with root 0. The generation stays,
+ * so that the next binding gets another one. Afterwards the device cannot
+ * reach the address space through this PASID any more (or it is fenced).
+ * Safe in atomic context.
+ */
+void svm_edu_pasid_block(struct svm_edu_dev *sdev, u32 pasid)
+{
+	__le64 *pe = pasid_entry(sdev, pasid);
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&sdev->inv_lock, irqflags);
+	WRITE_ONCE(pe[SVM_EDU_PE_FLAGS / 8], cpu_to_le64(SVM_EDU_PE_FPD));
+	/* The doorbell's writel() orders the flags before the commands. */
+	pasid_flush(sdev, pasid);
+	WRITE_ONCE(pe[SVM_EDU_PE_PGD / 8], 0);
+	spin_unlock_irqrestore(&sdev->inv_lock, irqflags);
 }

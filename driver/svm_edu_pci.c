@@ -9,6 +9,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/idr.h>
 #include <linux/interrupt.h>
+#include <linux/mmu_notifier.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -45,7 +46,15 @@ static irqreturn_t svm_edu_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-static void svm_edu_reset_device(struct svm_edu_dev *sdev)
+/**
+ * svm_edu_reset_device() - reset the device and wait until it has
+ * @sdev: the device
+ *
+ * Drops the IOTLB, the PASID cache, every queued descriptor, a descriptor
+ * in progress (after its current chunk) and a parked page request. Safe in
+ * atomic context.
+ */
+void svm_edu_reset_device(struct svm_edu_dev *sdev)
 {
 	svm_edu_write32(sdev, SVM_EDU_REG_CTRL, SVM_EDU_CTRL_RESET);
 	/* Read back: posts the write before anything else touches the device. */
@@ -139,7 +148,9 @@ static void svm_edu_program_queues(struct svm_edu_dev *sdev)
 	svm_edu_write64(sdev, SVM_EDU_REG_PRQ_BASE, sdev->prq_dma);
 	svm_edu_write32(sdev, SVM_EDU_REG_PRQ_SIZE, SVM_EDU_PRQ_ENTRIES);
 	sdev->sq_tail = 0;
+	atomic64_set(&sdev->sq_queued, 0);
 	sdev->iq_tail = 0;
+	atomic64_set(&sdev->prq_done, 0);
 	WRITE_ONCE(sdev->prq_head, 0);
 	svm_edu_write32(sdev, SVM_EDU_REG_CTRL, SVM_EDU_CTRL_ENABLE);
 }
@@ -161,6 +172,9 @@ static struct svm_edu_dev *svm_edu_alloc(struct pci_dev *pdev)
 	init_rwsem(&sdev->rwsem);
 	mutex_init(&sdev->sq_lock);
 	spin_lock_init(&sdev->inv_lock);
+	spin_lock_init(&sdev->q_lock);
+	INIT_LIST_HEAD(&sdev->quarantine);
+	INIT_DELAYED_WORK(&sdev->q_work, svm_edu_quarantine_work);
 	INIT_LIST_HEAD(&sdev->bonds);
 	init_waitqueue_head(&sdev->done_wq);
 	sdev->pdev = pdev;
@@ -268,23 +282,35 @@ static int svm_edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 /*
  * Unbinding with files still open: their bonds are torn down here (PASID
- * entries cleared, IOTLB flushed, DMA drained) and the files see ENODEV from
- * now on. The device is quiesced before devres releases vectors, rings and
- * the BAR mapping.
+ * entries blocked, IOTLB flushed, DMA drained), then the device is reset,
+ * which drops every descriptor still queued and a parked page request, so
+ * that the PASIDs can be freed at once; the files see ENODEV from now on.
+ * The page-request thread is told to stop first, so that a fault it is
+ * retrying does not hold up free_irq(). The device is quiesced before
+ * devres releases vectors, rings and the BAR mapping.
  */
 static void svm_edu_remove(struct pci_dev *pdev)
 {
 	struct svm_edu_dev *sdev = pci_get_drvdata(pdev);
+	struct svm_edu_bond *bond, *tmp;
+	LIST_HEAD(dying);
 
 	svm_edu_debugfs_remove(sdev);
+	WRITE_ONCE(sdev->prq_stop, true);
 	mutex_lock(&svm_edu_bind_lock);
 	down_write(&sdev->rwsem);
-	svm_edu_unbind_all(sdev);
+	svm_edu_unbind_all(sdev, &dying);
+	svm_edu_reset_device(sdev);
+	/* Nothing queued survives the reset: waiters stop waiting. */
 	WRITE_ONCE(sdev->gone, true);
 	up_write(&sdev->rwsem);
 	mutex_unlock(&svm_edu_bind_lock);
 	wake_up_all(&sdev->done_wq);
-	svm_edu_reset_device(sdev);
+	list_for_each_entry_safe(bond, tmp, &dying, q_node) {
+		list_del_init(&bond->q_node);
+		svm_edu_unbind_finish(bond);
+	}
+	svm_edu_quarantine_release(sdev);
 }
 
 static const struct pci_device_id svm_edu_ids[] = {
@@ -315,6 +341,12 @@ static int __init svm_edu_init(void)
 static void __exit svm_edu_exit(void)
 {
 	pci_unregister_driver(&svm_edu_pci_driver);
+	/*
+	 * Every bond is gone and its mmu_notifier_put() done; the notifiers
+	 * are freed later, from SRCU callbacks that run our .free_notifier.
+	 * Wait for them before the module text goes.
+	 */
+	mmu_notifier_synchronize();
 	svm_edu_debugfs_exit();
 }
 

@@ -4,32 +4,116 @@
  * bound address space accessible (it met a not-present or write-protected
  * page with block-on-fault); this threaded handler faults it in, as the
  * CPU would, and answers.
+ *
+ * The engine waits for the answer, for every PASID, so a fault must not
+ * block for ever: it is tried without waiting for I/O or a page lock
+ * (FAULT_FLAG_RETRY_NOWAIT, as KVM's FOLL_NOWAIT), again every
+ * millisecond or so while the I/O it started completes, and given up
+ * ("failure": the descriptor completes with its fault, which user space
+ * can resolve itself) after prq_timeout_ms, when the binding ends, or
+ * when the device is removed or fenced.
  */
+#include <linux/delay.h>
 #include <linux/interrupt.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
+#include <linux/userfaultfd_k.h>
 
 #include "svm_edu.h"
 #include "svm_edu_compat.h"
 #include "svm_edu_trace.h"
 
-/* Fault @addr of @mm in for a read or a write. True on success. */
-static bool svm_edu_fault_in(struct mm_struct *mm, u64 addr, bool write)
+static unsigned int prq_timeout_ms = 1000;
+module_param(prq_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(prq_timeout_ms,
+		 "how long a page request may wait for a page under I/O before it is answered \"failure\"");
+
+enum svm_edu_fault_res {
+	SVM_EDU_FAULT_OK,
+	SVM_EDU_FAULT_FAILED,	/* no VMA, not allowed, or an error */
+	SVM_EDU_FAULT_AGAIN,	/* would have waited: try again later */
+	SVM_EDU_FAULT_ENDED,	/* the binding ended (or was never ours) */
+	SVM_EDU_FAULT_TIMEOUT,	/* given up: prq_timeout_ms, removal */
+};
+
+/* One attempt at faulting @addr of @mm in, without waiting for I/O. */
+static enum svm_edu_fault_res svm_edu_fault_once(struct mm_struct *mm,
+						 u64 addr, bool write)
 {
-	unsigned int flags = FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0);
+	/* A device access is a user access, made for another task (sva). */
+	unsigned int flags = FAULT_FLAG_REMOTE | FAULT_FLAG_USER;
 	struct vm_area_struct *vma;
 	vm_fault_t ret;
-	bool ok = false;
 
+	if (write)
+		flags |= FAULT_FLAG_WRITE;
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, addr);
 	/* The device gets no more than the process could do itself. */
-	if (vma && (vma->vm_flags & (write ? VM_WRITE : VM_READ))) {
-		ret = handle_mm_fault(vma, addr, flags, NULL);
-		ok = !(ret & VM_FAULT_ERROR);
+	if (!vma || !(vma->vm_flags & (write ? VM_WRITE : VM_READ))) {
+		mmap_read_unlock(mm);
+		return SVM_EDU_FAULT_FAILED;
 	}
-	mmap_read_unlock(mm);
-	return ok;
+	/*
+	 * Do not wait for I/O or a page lock with mmap_lock held: ask to be
+	 * told to retry instead (the mmap_lock stays held). Not for
+	 * userfaultfd ranges: there NOWAIT would never deliver the fault to
+	 * the monitor, and without ALLOW_RETRY they fail at once, as before.
+	 */
+	if (!userfaultfd_armed(vma))
+		flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_RETRY_NOWAIT;
+	ret = handle_mm_fault(vma, addr, flags, NULL);
+	/* Only COMPLETED means mmap_lock was dropped (never with NOWAIT). */
+	if (!(ret & VM_FAULT_COMPLETED))
+		mmap_read_unlock(mm);
+	if (ret & VM_FAULT_ERROR)
+		return SVM_EDU_FAULT_FAILED;
+	if (ret & VM_FAULT_RETRY)
+		return SVM_EDU_FAULT_AGAIN;
+	return SVM_EDU_FAULT_OK;
+}
+
+/*
+ * Fault @addr in for the binding of generation @gen of @pasid. The mm is
+ * looked up again for each attempt: a binding that ended meanwhile is not
+ * faulted into, and unbind does not wait for a fault of its binding.
+ */
+static enum svm_edu_fault_res svm_edu_fault_in(struct svm_edu_dev *sdev,
+					       u32 pasid, u32 gen, u64 addr,
+					       bool write)
+{
+	unsigned long deadline = jiffies +
+				 msecs_to_jiffies(READ_ONCE(prq_timeout_ms));
+	u32 stall_ms = READ_ONCE(svm_edu_prq_stall_ms);
+	unsigned long stall_end = jiffies + msecs_to_jiffies(stall_ms);
+	enum svm_edu_fault_res res;
+	struct mm_struct *mm;
+
+	/* Test-only: a fault that sleeps through the stall (the old bug). */
+	if (stall_ms && svm_edu_inject[SVM_EDU_INJ_PRQ_STALL_BLOCKS]) {
+		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
+		msleep(stall_ms);
+		stall_ms = 0;
+	}
+	for (;;) {
+		mm = svm_edu_pasid_mm(sdev, pasid, gen);
+		if (!mm)
+			return SVM_EDU_FAULT_ENDED;
+		/* Test-only: the page is "under I/O" until stall_end. */
+		if (stall_ms && time_before(jiffies, stall_end))
+			res = SVM_EDU_FAULT_AGAIN;
+		else
+			res = svm_edu_fault_once(mm, addr, write);
+		/* Never exit_mmap() (and our .release) from this thread. */
+		mmput_async(mm);
+		if (res != SVM_EDU_FAULT_AGAIN)
+			return res;
+		if (READ_ONCE(sdev->prq_stop) || time_after(jiffies, deadline))
+			return SVM_EDU_FAULT_TIMEOUT;
+		usleep_range(500, 1000);
+	}
 }
 
 static void svm_edu_handle_request(struct svm_edu_dev *sdev,
@@ -39,22 +123,25 @@ static void svm_edu_handle_request(struct svm_edu_dev *sdev,
 	u32 pasid = get_unaligned_le32(&req->pasid);
 	u64 addr = get_unaligned_le64(&req->addr);
 	bool write = get_unaligned_le32(&req->flags) & SVM_EDU_PRQ_F_WRITE;
-	struct mm_struct *mm = NULL;
-	bool ok = false;
+	/* 0 from a device without SVM_EDU_CAP_BIND_GEN, as bond->gen. */
+	u32 gen = get_unaligned_le32(&req->bind_gen);
+	enum svm_edu_fault_res res = SVM_EDU_FAULT_FAILED;
+	bool ok;
 
 	/* Canonical user addresses of a live, bound address space only. */
 	if (addr < TASK_SIZE_MAX)
-		mm = svm_edu_pasid_mm(sdev, pasid);
-	if (mm) {
-		ok = svm_edu_fault_in(mm, addr, write);
-		mmput(mm);
-	}
+		res = svm_edu_fault_in(sdev, pasid, gen, addr, write);
+	ok = res == SVM_EDU_FAULT_OK;
 	svm_edu_write64(sdev, SVM_EDU_REG_PRQ_RESP,
 			SVM_EDU_PRQ_RESP(id, ok ? SVM_EDU_PRQ_RESP_SUCCESS :
 					 SVM_EDU_PRQ_RESP_FAILURE));
 	svm_edu_count(sdev, SVM_EDU_DC_PAGE_REQS, 1);
 	if (!ok)
 		svm_edu_count(sdev, SVM_EDU_DC_PAGE_REQ_FAILED, 1);
+	if (res == SVM_EDU_FAULT_ENDED)
+		svm_edu_count(sdev, SVM_EDU_DC_PAGE_REQ_ENDED, 1);
+	else if (res == SVM_EDU_FAULT_TIMEOUT)
+		svm_edu_count(sdev, SVM_EDU_DC_PAGE_REQ_TIMEOUTS, 1);
 	trace_svm_edu_page_request(sdev->instance, pasid, addr, write, ok);
 }
 
@@ -64,7 +151,8 @@ static void svm_edu_handle_request(struct svm_edu_dev *sdev,
  * @data: the vector's struct svm_edu_vec
  *
  * Handles every request between our head and the device's tail, answering
- * each, then publishes the new head.
+ * each, then publishes the new head. Stops at once when the device is
+ * being removed or was fenced (it is reset then: nothing waits for us).
  * Return: IRQ_HANDLED.
  */
 irqreturn_t svm_edu_prq_thread(int irq, void *data)
@@ -73,17 +161,50 @@ irqreturn_t svm_edu_prq_thread(int irq, void *data)
 	struct svm_edu_dev *sdev = vec->sdev;
 	u32 tail;
 
-	while ((tail = svm_edu_read32(sdev, SVM_EDU_REG_PRQ_TAIL)) !=
+	while (!READ_ONCE(sdev->prq_stop) &&
+	       (tail = svm_edu_read32(sdev, SVM_EDU_REG_PRQ_TAIL)) !=
 	       sdev->prq_head) {
 		if (tail >= SVM_EDU_PRQ_ENTRIES)
 			break;	/* not a tail we gave the device room for */
-		while (sdev->prq_head != tail) {
+		while (sdev->prq_head != tail && !READ_ONCE(sdev->prq_stop)) {
 			/* Read the entry only after seeing the tail move. */
 			dma_rmb();
 			svm_edu_handle_request(sdev, &sdev->prq[sdev->prq_head]);
 			sdev->prq_head = (sdev->prq_head + 1) % SVM_EDU_PRQ_ENTRIES;
+			/* Before PRQ_HEAD: see svm_edu_prq_pending(). */
+			atomic64_inc(&sdev->prq_done);
 		}
 		svm_edu_write32(sdev, SVM_EDU_REG_PRQ_HEAD, sdev->prq_head);
 	}
 	return IRQ_HANDLED;
+}
+
+/**
+ * svm_edu_prq_pending() - where the driver's page-request count must get
+ * @sdev: the device, not removed
+ *
+ * For unbind: every request the device has written so far is handled once
+ * sdev->prq_done reaches the value returned. The device never has more
+ * than SVM_EDU_PRQ_ENTRIES - 1 requests beyond the PRQ_HEAD we wrote,
+ * which is never ahead of prq_done; a prq_done that did not move while the
+ * tail was read makes the distance exact, across wrap-around.
+ * Return: the target count.
+ */
+u64 svm_edu_prq_pending(struct svm_edu_dev *sdev)
+{
+	u64 done, before;
+	int tries = 0;
+	u32 tail;
+
+	done = atomic64_read(&sdev->prq_done);
+	do {
+		before = done;
+		/* prq_done, then the tail, then prq_done again. */
+		rmb();
+		tail = svm_edu_read32(sdev, SVM_EDU_REG_PRQ_TAIL) %
+		       SVM_EDU_PRQ_ENTRIES;
+		rmb();
+		done = atomic64_read(&sdev->prq_done);
+	} while (done != before && ++tries < 16);
+	return before + (tail - (u32)before) % SVM_EDU_PRQ_ENTRIES;
 }

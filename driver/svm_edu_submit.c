@@ -55,8 +55,13 @@ static u32 sq_free(struct svm_edu_dev *sdev)
 	       (sdev->sq_tail - head) % SVM_EDU_SQ_ENTRIES;
 }
 
+/*
+ * One descriptor into the ring. The PASID and the binding generation are
+ * the bond's: user space chooses neither (its reserved fields were checked
+ * to be 0 and are not copied).
+ */
 static void sq_put(struct svm_edu_dev *sdev, const struct svm_edu_udesc *u,
-		   u32 pasid)
+		   u32 pasid, u32 gen)
 {
 	struct svm_edu_desc *d = &sdev->sq[sdev->sq_tail];
 	u16 flags = u->completion ? SVM_EDU_DESC_F_RECORD : 0;
@@ -71,7 +76,7 @@ static void sq_put(struct svm_edu_dev *sdev, const struct svm_edu_udesc *u,
 	put_unaligned_le64(u->src, &d->src);
 	put_unaligned_le64(u->dst, &d->dst);
 	put_unaligned_le32(u->len, &d->len);
-	put_unaligned_le32(0, &d->rsvd0);
+	put_unaligned_le32(gen, &d->bind_gen);
 	put_unaligned_le64(u->pattern, &d->pattern);
 	put_unaligned_le64(u->completion, &d->completion);
 	put_unaligned_le64(u->cookie, &d->cookie);
@@ -111,26 +116,57 @@ int svm_edu_submit(struct svm_edu_dev *sdev, struct svm_edu_bond *bond,
 	if (ret)
 		goto out;
 
-	mutex_lock(&sdev->sq_lock);
-	while (sq_free(sdev) < count) {
-		if (time_after(jiffies, deadline) || signal_pending(current)) {
-			ret = signal_pending(current) ? -EINTR : -EAGAIN;
+	/* sq_lock is not held while sleeping: unbind reads the ring under it. */
+	for (;;) {
+		mutex_lock(&sdev->sq_lock);
+		if (sq_free(sdev) >= count)
 			break;
+		mutex_unlock(&sdev->sq_lock);
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			goto out;
+		}
+		if (time_after(jiffies, deadline)) {
+			ret = -EAGAIN;
+			goto out;
 		}
 		usleep_range(100, 200);
 	}
-	if (!ret) {
-		for (i = 0; i < count; i++)
-			sq_put(sdev, &batch[i], bond->smm->pasid);
-		/* writel() orders the descriptor stores before the doorbell. */
-		svm_edu_write32(sdev, SVM_EDU_REG_SQ_TAIL, sdev->sq_tail);
-		*submitted = count;
-		svm_edu_count(sdev, SVM_EDU_DC_SUBMITS, count);
-	}
+	for (i = 0; i < count; i++)
+		sq_put(sdev, &batch[i], bond->smm->pasid, bond->gen);
+	atomic64_add(count, &sdev->sq_queued);
+	/* writel() orders the descriptor stores before the doorbell. */
+	svm_edu_write32(sdev, SVM_EDU_REG_SQ_TAIL, sdev->sq_tail);
 	mutex_unlock(&sdev->sq_lock);
+	*submitted = count;
+	svm_edu_count(sdev, SVM_EDU_DC_SUBMITS, count);
 out:
 	kfree(batch);
 	return ret;
+}
+
+/**
+ * svm_edu_sq_consumed() - descriptors the device has consumed so far
+ * @sdev: the device, not removed
+ *
+ * Counted like sdev->sq_queued, so that "consumed >= what was queued at
+ * time T" means every descriptor queued before T has completed (or was
+ * aborted): the head moves past a descriptor only after its completion.
+ * Under sq_lock no descriptor is added, and the ring never holds more
+ * than SVM_EDU_SQ_ENTRIES - 1, so the head names one position exactly,
+ * across wrap-around. Context: process.
+ * Return: the count.
+ */
+u64 svm_edu_sq_consumed(struct svm_edu_dev *sdev)
+{
+	u64 queued;
+	u32 head;
+
+	mutex_lock(&sdev->sq_lock);
+	head = svm_edu_read32(sdev, SVM_EDU_REG_SQ_HEAD) % SVM_EDU_SQ_ENTRIES;
+	queued = atomic64_read(&sdev->sq_queued);
+	mutex_unlock(&sdev->sq_lock);
+	return queued - ((u32)queued - head) % SVM_EDU_SQ_ENTRIES;
 }
 
 /**
@@ -142,7 +178,8 @@ out:
  *
  * Woken by DMA_DONE interrupts (descriptors with SVM_EDU_UDESC_F_IRQ); also
  * looks every 10 ms, for descriptors without. Context: process.
- * Return: 0 with @status set, -ETIMEDOUT, -EFAULT, -ENODEV or -ERESTARTSYS.
+ * Return: 0 with @status set, -ETIMEDOUT, -EFAULT, -ENODEV, -EIO (the
+ * device was fenced) or -ERESTARTSYS.
  */
 int svm_edu_wait(struct svm_edu_dev *sdev, u64 completion, u32 timeout_ms,
 		 u32 *status)
@@ -167,11 +204,13 @@ int svm_edu_wait(struct svm_edu_dev *sdev, u64 completion, u32 timeout_ms,
 		}
 		if (READ_ONCE(sdev->gone))
 			return -ENODEV;
+		if (svm_edu_fenced(sdev))
+			return -EIO;
 		if (left <= 0)
 			return -ETIMEDOUT;
 		ret = wait_event_interruptible_timeout(sdev->done_wq,
 				atomic64_read(&sdev->done_seq) != seen ||
-				READ_ONCE(sdev->gone),
+				READ_ONCE(sdev->gone) || svm_edu_fenced(sdev),
 				min(left, (long)msecs_to_jiffies(10)));
 		if (ret < 0)
 			return ret;

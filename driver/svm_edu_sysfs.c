@@ -116,6 +116,7 @@ HW_CNT(page_resp_ok, SVM_EDU_CNT_PAGE_RESP_OK);
 HW_CNT(page_resp_fail, SVM_EDU_CNT_PAGE_RESP_FAIL);
 HW_CNT(prq_overflows, SVM_EDU_CNT_PRQ_OVERFLOWS);
 HW_CNT(inv_busy_ns, SVM_EDU_CNT_INV_BUSY_NS);
+HW_CNT(desc_aborted, SVM_EDU_CNT_DESC_ABORTED);
 
 static struct attribute *svm_edu_hw_counter_attrs[] = {
 	&hw_cnt_descriptors.attr.attr, &hw_cnt_bytes.attr.attr,
@@ -132,6 +133,7 @@ static struct attribute *svm_edu_hw_counter_attrs[] = {
 	&hw_cnt_desc_errors.attr.attr, &hw_cnt_inv_descs.attr.attr,
 	&hw_cnt_page_resp_ok.attr.attr, &hw_cnt_page_resp_fail.attr.attr,
 	&hw_cnt_prq_overflows.attr.attr, &hw_cnt_inv_busy_ns.attr.attr,
+	&hw_cnt_desc_aborted.attr.attr,
 	NULL,
 };
 static_assert(ARRAY_SIZE(svm_edu_hw_counter_attrs) == SVM_EDU_NR_COUNTERS + 1);
@@ -156,6 +158,10 @@ DRV_CNT(submits, SVM_EDU_DC_SUBMITS);
 DRV_CNT(injected, SVM_EDU_DC_INJECTED);
 DRV_CNT(page_requests, SVM_EDU_DC_PAGE_REQS);
 DRV_CNT(page_requests_failed, SVM_EDU_DC_PAGE_REQ_FAILED);
+DRV_CNT(page_requests_ended, SVM_EDU_DC_PAGE_REQ_ENDED);
+DRV_CNT(page_request_timeouts, SVM_EDU_DC_PAGE_REQ_TIMEOUTS);
+DRV_CNT(quarantined, SVM_EDU_DC_QUARANTINED);
+DRV_CNT(fences, SVM_EDU_DC_FENCES);
 
 static struct attribute *svm_edu_drv_counter_attrs[] = {
 	&drv_cnt_notifier_calls.attr.attr, &drv_cnt_flush_calls.attr.attr,
@@ -166,6 +172,9 @@ static struct attribute *svm_edu_drv_counter_attrs[] = {
 	&drv_cnt_unbinds.attr.attr, &drv_cnt_submits.attr.attr,
 	&drv_cnt_injected.attr.attr, &drv_cnt_page_requests.attr.attr,
 	&drv_cnt_page_requests_failed.attr.attr,
+	&drv_cnt_page_requests_ended.attr.attr,
+	&drv_cnt_page_request_timeouts.attr.attr,
+	&drv_cnt_quarantined.attr.attr, &drv_cnt_fences.attr.attr,
 	NULL,
 };
 static_assert(ARRAY_SIZE(svm_edu_drv_counter_attrs) == SVM_EDU_NR_DRV_COUNTERS + 1);

@@ -35,7 +35,7 @@
 
 /* Interface version: major in bits 31:16, minor in bits 15:0 */
 #define SVM_EDU_VERSION_MAJOR		1
-#define SVM_EDU_VERSION_MINOR		0
+#define SVM_EDU_VERSION_MINOR		1
 #define SVM_EDU_VERSION \
 	((SVM_EDU_VERSION_MAJOR << 16) | SVM_EDU_VERSION_MINOR)
 
@@ -105,6 +105,7 @@
 #define SVM_EDU_CAP_INV_QUEUE		(1ull << 12)
 #define SVM_EDU_CAP_DMA			(1ull << 13)
 #define SVM_EDU_CAP_PRQ			(1ull << 14)	/* page requests */
+#define SVM_EDU_CAP_BIND_GEN		(1ull << 15)	/* binding generations */
 
 /* SVM_EDU_REG_IOTLB_GEOM fields */
 #define SVM_EDU_IOTLB_GEOM_ENTRIES(v)	((v) & 0xffffu)
@@ -166,6 +167,17 @@
 #define SVM_EDU_STALE_INFO_OTHER_FRAME	(1u << 2)	/* now another frame */
 #define SVM_EDU_STALE_INFO_FEWER_RIGHTS	(1u << 3)	/* access not allowed */
 #define SVM_EDU_STALE_INFO_CLEAN	(1u << 4)	/* write, D now clear */
+/*
+ * A translation the engine held outside the IOTLB (a chunk's source or
+ * destination, the completion record's address) used after an
+ * invalidation covering it had completed.
+ */
+#define SVM_EDU_STALE_INFO_HELD		(1u << 5)
+/*
+ * An access for a binding that has ended: the descriptor's (or page
+ * request's) generation is not the PASID entry's any more.
+ */
+#define SVM_EDU_STALE_INFO_ENDED	(1u << 6)
 #define SVM_EDU_STALE_NOT_PRESENT_PA	(~0ull)
 
 /* Counters: index n is at SVM_EDU_REG_COUNTERS + 8 * n */
@@ -198,6 +210,7 @@ enum svm_edu_counter {
 	SVM_EDU_CNT_PAGE_RESP_FAIL,	/* page responses: failure */
 	SVM_EDU_CNT_PRQ_OVERFLOWS,	/* faults with the PRQ full */
 	SVM_EDU_CNT_INV_BUSY_NS,	/* host ns spent invalidating */
+	SVM_EDU_CNT_DESC_ABORTED,	/* binding ended: not executed */
 	SVM_EDU_NR_COUNTERS
 };
 
@@ -214,6 +227,12 @@ enum svm_edu_counter {
 #define SVM_EDU_PASID_ENTRY_SIZE	32
 #define SVM_EDU_PE_FLAGS		0x00	/* 64: SVM_EDU_PE_* */
 #define SVM_EDU_PE_PGD			0x08	/* 64: root table physical */
+/*
+ * 32: the binding's generation, chosen by the driver each time it binds
+ * the PASID to an address space (never the previous binding's). Stamped
+ * into descriptors and page requests; see SVM_EDU_CAP_BIND_GEN.
+ */
+#define SVM_EDU_PE_GEN			0x10
 #define SVM_EDU_PE_VALID		(1ull << 0)
 #define SVM_EDU_PE_LA57			(1ull << 1)	/* 5-level table */
 #define SVM_EDU_PE_WRITE		(1ull << 2)	/* writes allowed */
@@ -233,7 +252,7 @@ struct svm_edu_desc {
 	uint64_t src;		/* source VA (COPY, COMPARE) */
 	uint64_t dst;		/* destination VA (COPY, FILL, COMPARE) */
 	uint32_t len;		/* bytes, 1 .. SVM_EDU_DESC_MAX_LEN */
-	uint32_t rsvd0;
+	uint32_t bind_gen;	/* driver: PASID entry's generation at submit */
 	uint64_t pattern;	/* FILL: 8-byte pattern */
 	uint64_t completion;	/* VA of the completion record */
 	uint64_t cookie;	/* copied into the completion record */
@@ -281,6 +300,9 @@ struct svm_edu_completion {
 #define SVM_EDU_CS_TRANSLATION_ERROR	7	/* reserved bit, non-canonical,
 						 * table not in RAM */
 #define SVM_EDU_CS_MEMORY_ERROR		8	/* translated PA not RAM */
+#define SVM_EDU_CS_ABORTED		9	/* binding ended before it ran:
+						 * nothing accessed, no record
+						 * written (SQ_ERR_INDEX) */
 
 /* fault_info bits */
 #define SVM_EDU_FAULT_WRITE		(1u << 0)	/* a write faulted */
@@ -327,7 +349,7 @@ struct svm_edu_page_req {
 	uint32_t pasid;
 	uint64_t addr;		/* the faulting virtual address */
 	uint32_t flags;		/* SVM_EDU_PRQ_F_* */
-	uint32_t rsvd0;
+	uint32_t bind_gen;	/* the descriptor's bind_gen */
 	uint64_t rsvd1;
 };
 

@@ -138,6 +138,7 @@ static void core_reset_locked(SvmEduCore *s)
     memset(s->iotlb, 0, s->cfg.iotlb_entries * sizeof(*s->iotlb));
     s->iotlb_stamp = 0;
     memset(s->pasid_cache, 0, sizeof(s->pasid_cache));
+    memset(s->held, 0, sizeof(s->held));
     memset(s->counters, 0, sizeof(s->counters));
     s->stale_count = 0;
     memset(s->stale_log, 0, sizeof(s->stale_log));
@@ -156,7 +157,8 @@ static uint64_t core_cap(const SvmEduCore *s)
     uint64_t cap = s->cfg.pasid_bits & SVM_EDU_CAP_PASID_BITS_MASK;
 
     cap |= SVM_EDU_CAP_PG1G | SVM_EDU_CAP_IOTLB | SVM_EDU_CAP_STALE_CHECK |
-           SVM_EDU_CAP_INV_QUEUE | SVM_EDU_CAP_DMA | SVM_EDU_CAP_PRQ;
+           SVM_EDU_CAP_INV_QUEUE | SVM_EDU_CAP_DMA | SVM_EDU_CAP_PRQ |
+           SVM_EDU_CAP_BIND_GEN;
     if (s->cfg.la57) {
         cap |= SVM_EDU_CAP_LA57;
     }

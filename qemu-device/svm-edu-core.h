@@ -9,7 +9,9 @@
  * Concurrency: one mutex (SvmEduCore.lock) serializes register accesses,
  * invalidations and DMA chunks. A DMA chunk (at most one page of source and
  * destination) translates and copies with the lock held, so an invalidation
- * waits for the chunk in progress and the next chunk translates again.
+ * waits for the chunk in progress and the next chunk translates again. A
+ * chunk that has to wait for a page response drops the lock meanwhile and
+ * translates everything again afterwards.
  * Host callbacks are called with the lock held except raise_irq, which is
  * called after the lock is dropped.
  *
@@ -91,6 +93,18 @@ typedef struct SvmEduConfig {
     uint32_t pasid_bits;
     bool la57;
     uint32_t stale_policy;  /* SVM_EDU_STALE_*, the reset value */
+    /*
+     * Test knobs that bring back old, wrong behaviour so that the checker
+     * can be shown to catch it (QEMU properties x-keep-src-across-prq and
+     * x-run-ended-binding):
+     * - keep_src_across_prq: a chunk keeps its source translation across a
+     *   page-request wait for its destination instead of translating again;
+     * - run_ended_binding: a descriptor whose binding generation is not the
+     *   PASID entry's any more runs under the PASID's current binding
+     *   instead of being aborted.
+     */
+    bool keep_src_across_prq;
+    bool run_ended_binding;
 } SvmEduConfig;
 
 typedef struct SvmEduIotlbEntry {
@@ -108,7 +122,30 @@ typedef struct SvmEduPasidEntry {
     uint32_t pasid;
     uint64_t flags;         /* SVM_EDU_PE_* */
     uint64_t pgd;
+    uint32_t gen;           /* binding generation (SVM_EDU_PE_GEN) */
 } SvmEduPasidEntry;
+
+/*
+ * A translation the engine holds outside the IOTLB between obtaining it
+ * and the memory access that uses it: a chunk's source and destination,
+ * the completion record's address. Every invalidation command that covers
+ * it marks it killed; the checker judges the use (checker v2).
+ */
+enum {
+    SVM_EDU_HELD_SRC,
+    SVM_EDU_HELD_DST,
+    SVM_EDU_HELD_REC,
+    SVM_EDU_NR_HELD
+};
+
+typedef struct SvmEduHeld {
+    bool valid;
+    bool killed;            /* a covering invalidation has completed */
+    uint32_t pasid;
+    uint64_t va;            /* the 4 KiB page the access lies in */
+    uint64_t size;          /* bytes from va the translation covers */
+    uint64_t pa;            /* physical address of va */
+} SvmEduHeld;
 
 typedef struct SvmEduStaleEvent {
     uint32_t pasid;
@@ -132,6 +169,12 @@ typedef struct SvmEduCore {
      */
     uint64_t epoch;
     uint32_t pending_irqs;  /* raised when the lock is next dropped */
+    /*
+     * Bumped whenever the engine drops the lock in the middle of a
+     * descriptor (page-request wait, between chunks): whatever it held
+     * across that may have been invalidated meanwhile.
+     */
+    uint64_t engine_drops;
 
     /* Registers */
     uint32_t scratch;
@@ -179,6 +222,7 @@ typedef struct SvmEduCore {
     uint32_t iotlb_sets;
     uint64_t iotlb_stamp;
     SvmEduPasidEntry pasid_cache[SVM_EDU_PASID_CACHE_SIZE];
+    SvmEduHeld held[SVM_EDU_NR_HELD];
 
     /* Observability */
     uint64_t counters[SVM_EDU_NR_COUNTERS];
@@ -256,7 +300,11 @@ uint64_t svm_edu_iotlb_inv_range(SvmEduCore *s, uint32_t pasid, uint64_t va,
                                  uint64_t len);
 uint64_t svm_edu_iotlb_inv_pasid(SvmEduCore *s, uint32_t pasid);
 uint64_t svm_edu_iotlb_inv_all(SvmEduCore *s);
-/* PASID entry, through the PASID cache; NULL when unreadable. */
+/*
+ * PASID entry, through the PASID cache; NULL when unreadable. An entry read
+ * as VALID with a root of 0 (torn, or a bad teardown order) is returned
+ * without VALID and reported.
+ */
 const SvmEduPasidEntry *svm_edu_pasid_get(SvmEduCore *s, uint32_t pasid);
 void svm_edu_pasid_cache_inv(SvmEduCore *s, uint32_t pasid, bool all);
 
@@ -268,6 +316,29 @@ void svm_edu_pasid_cache_inv(SvmEduCore *s, uint32_t pasid, bool all);
  */
 int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
                       bool write, uint64_t *pa, uint32_t *fault);
+/* Record @pa as the held translation @h of @va; lock held. */
+void svm_edu_held_set(SvmEduHeld *h, uint32_t pasid, uint64_t va,
+                      uint64_t pa);
+/*
+ * An invalidation has completed: mark killed every held translation of
+ * @pasid (or of every PASID with @all_pasids) that overlaps
+ * [va, va + len); @len 0 means the whole address space.
+ */
+void svm_edu_held_kill(SvmEduCore *s, bool all_pasids, uint32_t pasid,
+                       uint64_t va, uint64_t len);
+/*
+ * Checker v2, just before an access of @va uses the held translation @h.
+ * Returns SVM_EDU_CS_SUCCESS: use h->pa; SVM_EDU_CS_STALE_ABORT; or
+ * SVM_EDU_CS_NONE: translate again (report policy; @h is dropped).
+ */
+int svm_edu_held_use(SvmEduCore *s, SvmEduHeld *h, uint64_t va, bool write);
+/*
+ * An access at @va (physical @pa) made for a binding that has ended
+ * (x-run-ended-binding). Returns SVM_EDU_CS_SUCCESS to go on, or
+ * SVM_EDU_CS_STALE_ABORT.
+ */
+int svm_edu_ended_use(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                      uint64_t pa, bool write);
 
 /* svm-edu-inv.c: invalidation commands and queue */
 /* Run one command; lock held. Returns false for a malformed command. */
@@ -278,10 +349,12 @@ void svm_edu_iq_doorbell(SvmEduCore *s, uint32_t tail);
 /* svm-edu-prq.c: page requests */
 /*
  * Ask the driver to make @va of @pasid accessible and wait for its answer;
- * lock held (dropped while waiting). True when the access may be retried.
+ * lock held (dropped while waiting, which bumps engine_drops). @bind_gen
+ * is the descriptor's, for the driver to tell an ended binding's requests.
+ * True when the access may be retried.
  */
-bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint64_t va,
-                          bool write, uint64_t epoch);
+bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint32_t bind_gen,
+                          uint64_t va, bool write, uint64_t epoch);
 void svm_edu_prq_response(SvmEduCore *s, uint64_t val);
 /* DRAIN: a request of @pasid being waited for is answered "failure". */
 void svm_edu_prq_withdraw(SvmEduCore *s, uint32_t pasid);

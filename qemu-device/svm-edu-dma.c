@@ -6,7 +6,13 @@
  * destination and are at most 4 KiB long. Each chunk translates and
  * copies with the core lock held and drops the lock afterwards, so MMIO
  * (invalidations above all) gets in between chunks and the next chunk
- * translates again.
+ * translates again. A chunk that waits for a page response drops the lock
+ * too; it then translates everything again before any access.
+ *
+ * Every descriptor carries the generation of the PASID binding it was
+ * submitted for. When the PASID entry has another generation (the binding
+ * ended, the PASID may belong to another process now), the descriptor
+ * stops before its next access, without a completion record.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -21,12 +27,19 @@ typedef struct DmaOp {
     uint64_t src;
     uint64_t dst;
     uint32_t len;
+    uint32_t bind_gen;
     uint64_t pattern;
     uint64_t completion;
     uint64_t cookie;
 
     uint64_t epoch;         /* the device's epoch when the op started */
-    bool abandoned;         /* reset or ring change while parked */
+    bool abandoned;         /* reset, ring change or stop while parked */
+    bool ended;             /* x-run-ended-binding: its binding ended */
+
+    /* The last page request's fault, which stands if the chunk gives up. */
+    int req_status;
+    uint32_t req_fault;
+    uint64_t req_va;
 
     uint32_t done;
     uint8_t status;
@@ -44,10 +57,11 @@ static void decode(const uint8_t *b, DmaOp *op, uint64_t *rsvd)
     op->src = svm_edu_ld_le(b + 8, 8);
     op->dst = svm_edu_ld_le(b + 16, 8);
     op->len = svm_edu_ld_le(b + 24, 4);
+    op->bind_gen = svm_edu_ld_le(b + 28, 4);
     op->pattern = svm_edu_ld_le(b + 32, 8);
     op->completion = svm_edu_ld_le(b + 40, 8);
     op->cookie = svm_edu_ld_le(b + 48, 8);
-    *rsvd = svm_edu_ld_le(b + 28, 4) | svm_edu_ld_le(b + 56, 8);
+    *rsvd = svm_edu_ld_le(b + 56, 8);
 }
 
 static bool uses_src(const DmaOp *op)
@@ -96,6 +110,38 @@ static bool resolvable(int status, uint32_t fault)
 
 /* Retries after a "success" answer that did not cure the fault. */
 #define SVM_EDU_PRQ_RETRIES 4
+/* Rounds of translation a chunk may spend waiting for page responses. */
+#define SVM_EDU_RESOLVE_ROUNDS 8
+
+/*
+ * Has @op's binding ended, i.e. is its PASID entry VALID with another
+ * generation? Asked before the descriptor's first access and whenever the
+ * engine gets the lock back, since the driver may unbind and rebind the
+ * PASID meanwhile. By default the descriptor stops there (ABORTED: no
+ * further access, no completion record, which would land in the new
+ * owner's memory); with x-run-ended-binding it goes on under the PASID's
+ * current binding, and every access it makes is stale. An entry that is
+ * not usable at all fails the access itself (PASID_INVALID), as before.
+ * Returns true when @op must stop.
+ */
+static bool binding_ended(SvmEduCore *s, DmaOp *op)
+{
+    const SvmEduPasidEntry *pe;
+
+    if (op->ended) {
+        return false;
+    }
+    pe = svm_edu_pasid_get(s, op->pasid);
+    if (!pe || !(pe->flags & SVM_EDU_PE_VALID) || pe->gen == op->bind_gen) {
+        return false;
+    }
+    if (s->cfg.run_ended_binding) {
+        op->ended = true;
+        return false;
+    }
+    op->status = SVM_EDU_CS_ABORTED;
+    return true;
+}
 
 /*
  * Translate for @op; with BLOCK_ON_FAULT, a curable fault becomes a page
@@ -105,6 +151,7 @@ static int op_translate(SvmEduCore *s, DmaOp *op, uint64_t va, bool write,
                         uint64_t *pa, uint32_t *fault)
 {
     unsigned tries;
+    bool retry;
     int st;
 
     for (tries = 0; ; tries++) {
@@ -114,12 +161,20 @@ static int op_translate(SvmEduCore *s, DmaOp *op, uint64_t va, bool write,
             !resolvable(st, *fault) || tries == SVM_EDU_PRQ_RETRIES) {
             return st;
         }
-        if (!svm_edu_page_request(s, op->pasid, va, write, op->epoch)) {
-            op->abandoned = s->epoch != op->epoch;
+        op->req_status = st;
+        op->req_fault = *fault;
+        op->req_va = va;
+        retry = svm_edu_page_request(s, op->pasid, op->bind_gen, va, write,
+                                     op->epoch);
+        if (s->epoch != op->epoch || s->stop) {
+            op->abandoned = true;
             return st;
         }
-        if (s->epoch != op->epoch) {
-            op->abandoned = true;
+        /* Not even the walk may touch the tables of a new owner. */
+        if (binding_ended(s, op)) {
+            return SVM_EDU_CS_ABORTED;
+        }
+        if (!retry) {
             return st;
         }
     }
@@ -132,13 +187,105 @@ static void fail(DmaOp *op, int status, uint32_t fault, uint64_t va)
     op->fault_addr = va;
 }
 
+/* One memory access of a chunk or of the completion record. */
+typedef struct Access {
+    unsigned slot;          /* SVM_EDU_HELD_*: where its translation is held */
+    uint64_t va;
+    bool write;
+    uint64_t pa;            /* out */
+} Access;
+
+/*
+ * Translate @n accesses so that every translation is good at the same
+ * moment: the caller makes the accesses right after, under the same hold
+ * of the lock. A page-request wait drops the lock, and a whole
+ * invalidation (WAIT included) can complete meanwhile, so after a wait
+ * everything is translated again (x-keep-src-across-prq: kept instead,
+ * the old behaviour). Each held translation is then judged by the stale
+ * checker right before its use. Returns a completion status; on failure
+ * @fault and @fault_va tell what failed.
+ */
+static int op_resolve(SvmEduCore *s, DmaOp *op, Access *acc, unsigned n,
+                      uint32_t *fault, uint64_t *fault_va)
+{
+    unsigned round, i;
+    int st;
+
+    for (i = 0; i < n; i++) {
+        s->held[acc[i].slot].valid = false;
+    }
+    for (round = 0; ; round++) {
+        uint64_t drops = s->engine_drops;
+        bool again = false;
+
+        for (i = 0; i < n; i++) {
+            SvmEduHeld *h = &s->held[acc[i].slot];
+            uint64_t pa;
+
+            if (h->valid) {
+                continue;
+            }
+            *fault = 0;
+            *fault_va = acc[i].va;
+            st = op_translate(s, op, acc[i].va, acc[i].write, &pa, fault);
+            if (st != SVM_EDU_CS_SUCCESS) {
+                return st;
+            }
+            svm_edu_held_set(h, op->pasid, acc[i].va, pa);
+        }
+        if (s->engine_drops != drops) {
+            if (round + 1 == SVM_EDU_RESOLVE_ROUNDS) {
+                /* The driver keeps taking pages away: the fault stands. */
+                *fault = op->req_fault;
+                *fault_va = op->req_va;
+                return op->req_status;
+            }
+            if (!s->cfg.keep_src_across_prq) {
+                for (i = 0; i < n; i++) {
+                    s->held[acc[i].slot].valid = false;
+                }
+            }
+            continue;
+        }
+        /* The lock was held since every translation was obtained. */
+        for (i = 0; i < n; i++) {
+            st = svm_edu_held_use(s, &s->held[acc[i].slot], acc[i].va,
+                                  acc[i].write);
+            if (st == SVM_EDU_CS_STALE_ABORT) {
+                *fault = 0;
+                *fault_va = acc[i].va;
+                return st;
+            }
+            again = again || st == SVM_EDU_CS_NONE;
+        }
+        if (!again) {
+            break;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        const SvmEduHeld *h = &s->held[acc[i].slot];
+
+        acc[i].pa = h->pa + (acc[i].va - h->va);
+        if (op->ended &&
+            svm_edu_ended_use(s, op->pasid, acc[i].va, acc[i].pa,
+                              acc[i].write) != SVM_EDU_CS_SUCCESS) {
+            *fault = 0;
+            *fault_va = acc[i].va;
+            return SVM_EDU_CS_STALE_ABORT;
+        }
+    }
+    return SVM_EDU_CS_SUCCESS;
+}
+
 /* One chunk; lock held. Returns true when the descriptor is finished. */
 static bool run_chunk(SvmEduCore *s, DmaOp *op)
 {
     uint8_t a[SVM_EDU_PAGE_SIZE], b[SVM_EDU_PAGE_SIZE];
     uint64_t src_va = op->src + op->done, dst_va = op->dst + op->done;
-    uint64_t src_pa = 0, dst_pa;
+    uint64_t src_pa = 0, dst_pa, fault_va;
     uint32_t n = op->len - op->done, fault, i;
+    Access acc[2];
+    unsigned nacc = 0;
     int st;
 
     if (n > page_left(dst_va)) {
@@ -148,18 +295,19 @@ static bool run_chunk(SvmEduCore *s, DmaOp *op)
         if (n > page_left(src_va)) {
             n = page_left(src_va);
         }
-        st = op_translate(s, op, src_va, false, &src_pa, &fault);
-        if (st != SVM_EDU_CS_SUCCESS) {
-            fail(op, st, fault, src_va);
-            return true;
-        }
+        acc[nacc++] = (Access){ .slot = SVM_EDU_HELD_SRC, .va = src_va };
     }
-    st = op_translate(s, op, dst_va, op->opcode != SVM_EDU_OP_COMPARE,
-                      &dst_pa, &fault);
+    acc[nacc++] = (Access){ .slot = SVM_EDU_HELD_DST, .va = dst_va,
+                            .write = op->opcode != SVM_EDU_OP_COMPARE };
+    st = op_resolve(s, op, acc, nacc, &fault, &fault_va);
     if (st != SVM_EDU_CS_SUCCESS) {
-        fail(op, st, fault, dst_va);
+        fail(op, st, fault, fault_va);
         return true;
     }
+    if (uses_src(op)) {
+        src_pa = acc[0].pa;
+    }
+    dst_pa = acc[nacc - 1].pa;
 
     switch (op->opcode) {
     case SVM_EDU_OP_COPY:
@@ -214,11 +362,26 @@ advanced:
 static void write_completion(SvmEduCore *s, DmaOp *op)
 {
     uint8_t rec[SVM_EDU_COMPLETION_SIZE] = { 0 };
+    Access acc = { .slot = SVM_EDU_HELD_REC, .va = op->completion,
+                   .write = true };
+    uint64_t pa, fault_va;
     uint32_t fault;
-    uint64_t pa;
+    int st;
 
-    if (op_translate(s, op, op->completion, true, &pa, &fault) !=
-        SVM_EDU_CS_SUCCESS) {
+    /* Stopped for an ended binding: the record would be one more access. */
+    if (op->ended && op->status == SVM_EDU_CS_STALE_ABORT) {
+        return;
+    }
+    st = op_resolve(s, op, &acc, 1, &fault, &fault_va);
+    if (op->abandoned) {
+        return;
+    }
+    if (st == SVM_EDU_CS_ABORTED ||
+        (op->ended && st == SVM_EDU_CS_STALE_ABORT)) {
+        op->status = st;        /* the binding ended while we waited */
+        return;
+    }
+    if (st != SVM_EDU_CS_SUCCESS) {
         svm_edu_guest_error(s, SVM_EDU_ERR_COMPLETION,
                             "svm-edu: completion record at 0x%llx (PASID %u) "
                             "not writable", (unsigned long long)op->completion,
@@ -226,6 +389,7 @@ static void write_completion(SvmEduCore *s, DmaOp *op)
         s->pending_irqs |= 1u << SVM_EDU_VEC_ERROR;
         return;
     }
+    pa = acc.pa;
     rec[0] = op->status;
     rec[1] = op->fault_info;
     rec[2] = op->result;
@@ -233,13 +397,23 @@ static void write_completion(SvmEduCore *s, DmaOp *op)
     svm_edu_st_le(rec + 8, op->fault_addr, 8);
     svm_edu_st_le(rec + 16, op->cookie, 8);
     if (s->ops->mem_write(s->opaque, pa + 8, rec + 8, sizeof(rec) - 8) ||
-        s->ops->mem_write(s->opaque, pa + 4, rec + 4, 4) ||
-        s->ops->mem_write(s->opaque, pa, rec, 4)) {
-        svm_edu_guest_error(s, SVM_EDU_ERR_COMPLETION,
-                            "svm-edu: completion record PA 0x%llx not RAM",
-                            (unsigned long long)pa);
-        s->pending_irqs |= 1u << SVM_EDU_VEC_ERROR;
+        s->ops->mem_write(s->opaque, pa + 4, rec + 4, 4)) {
+        goto not_ram;
     }
+    /*
+     * The driver reads the rest once it sees the status: the other fields
+     * must be visible first, on any host.
+     */
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    if (s->ops->mem_write(s->opaque, pa, rec, 4)) {
+        goto not_ram;
+    }
+    return;
+not_ram:
+    svm_edu_guest_error(s, SVM_EDU_ERR_COMPLETION,
+                        "svm-edu: completion record PA 0x%llx not RAM",
+                        (unsigned long long)pa);
+    s->pending_irqs |= 1u << SVM_EDU_VEC_ERROR;
 }
 
 static bool sq_runnable(const SvmEduCore *s)
@@ -272,7 +446,9 @@ static void process_one(SvmEduCore *s)
     s->sq_active = true;
     decode(raw, &op, &rsvd);
     op.epoch = epoch;
-    if (!valid(&op, rsvd)) {
+    if (binding_ended(s, &op)) {
+        /* ABORTED before anything: not even an invalid one's record. */
+    } else if (!valid(&op, rsvd)) {
         op.status = SVM_EDU_CS_INVALID_DESC;
         svm_edu_guest_error(s, SVM_EDU_ERR_DESC,
                             "svm-edu: invalid descriptor %u (opcode %u flags "
@@ -284,21 +460,33 @@ static void process_one(SvmEduCore *s)
         while (!run_chunk(s, &op)) {
             uint32_t throttle = s->throttle_us;
 
+            s->engine_drops++;
             svm_edu_core_unlock(s);
             if (throttle) {
                 usleep(throttle);   /* a slow engine, for race tests */
             }
             pthread_mutex_lock(&s->lock);
-            if (s->epoch != epoch) {
-                return;     /* reset while we were out: forget it */
+            /*
+             * Reset or ring change: forget the descriptor. Stop (unplug):
+             * the joining thread must not wait for the rest of it.
+             */
+            if (s->epoch != epoch || s->stop) {
+                return;
+            }
+            if (binding_ended(s, &op)) {
+                break;
             }
         }
     }
-    if (op.flags & SVM_EDU_DESC_F_RECORD) {
-        write_completion(s, &op);
+    if (op.abandoned || s->epoch != epoch || s->stop) {
+        return;             /* reset, ring change or stop while parked */
     }
-    if (op.abandoned || s->epoch != epoch) {
-        return;             /* reset or ring change while parked */
+    if ((op.flags & SVM_EDU_DESC_F_RECORD) &&
+        op.status != SVM_EDU_CS_ABORTED) {
+        write_completion(s, &op);
+        if (op.abandoned || s->epoch != epoch || s->stop) {
+            return;
+        }
     }
     svm_edu_trace(s, SVM_EDU_TR_DESC, op.pasid, op.dst, 0, op.len,
                   op.opcode, op.status);
@@ -306,6 +494,9 @@ static void process_one(SvmEduCore *s)
     if (op.status != SVM_EDU_CS_SUCCESS) {
         s->counters[SVM_EDU_CNT_DESC_ERRORS]++;
         s->sq_err_index = s->sq_head;
+    }
+    if (op.status == SVM_EDU_CS_ABORTED) {
+        s->counters[SVM_EDU_CNT_DESC_ABORTED]++;
     }
     if (op.flags & SVM_EDU_DESC_F_IRQ) {
         s->pending_irqs |= 1u << SVM_EDU_VEC_DMA_DONE;

@@ -6,7 +6,10 @@
  * the same lock from translation to the end of its copy, so by the time an
  * invalidation runs no chunk is in progress, and every later chunk
  * translates again: once a WAIT queued after an invalidation has completed,
- * nothing can use the old translation.
+ * nothing can use the old translation. A chunk parked on a page request
+ * has dropped the lock while holding translations: each command marks the
+ * held translations it covers killed, and the stale checker judges any
+ * later use of one (the engine itself translates again after a wait).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -27,6 +30,7 @@ static bool inv_page(SvmEduCore *s, uint32_t pasid, uint64_t addr,
     s->counters[SVM_EDU_CNT_INV_PAGE]++;
     s->counters[SVM_EDU_CNT_INV_DROPPED] +=
         svm_edu_iotlb_inv_range(s, pasid, addr, len);
+    svm_edu_held_kill(s, false, pasid, addr, len);
     return true;
 }
 
@@ -68,14 +72,21 @@ bool svm_edu_inv_exec(SvmEduCore *s, uint32_t cmd, uint32_t pasid,
         s->counters[SVM_EDU_CNT_INV_PASID]++;
         s->counters[SVM_EDU_CNT_INV_DROPPED] +=
             svm_edu_iotlb_inv_pasid(s, pasid);
+        svm_edu_held_kill(s, false, pasid, 0, 0);
         break;
     case SVM_EDU_INV_GLOBAL:
         s->counters[SVM_EDU_CNT_INV_GLOBAL]++;
         s->counters[SVM_EDU_CNT_INV_DROPPED] += svm_edu_iotlb_inv_all(s);
+        svm_edu_held_kill(s, true, 0, 0, 0);
         break;
     case SVM_EDU_INV_PASID_CACHE:
+        /*
+         * A translation obtained through the old PASID entry (another
+         * root, another binding) must not be used after this either.
+         */
         s->counters[SVM_EDU_CNT_INV_PASID_CACHE]++;
         svm_edu_pasid_cache_inv(s, pasid, cmd & SVM_EDU_INV_CMD_ALL_PASIDS);
+        svm_edu_held_kill(s, cmd & SVM_EDU_INV_CMD_ALL_PASIDS, pasid, 0, 0);
         break;
     case SVM_EDU_INV_DRAIN:
         /*

@@ -147,10 +147,32 @@ uint64_t svm_edu_iotlb_inv_all(SvmEduCore *s)
     return dropped;
 }
 
+/* One aligned 64-bit word of a PASID entry: a single load in the glue. */
+static bool pasid_word(SvmEduCore *s, uint64_t at, uint64_t *val)
+{
+    uint8_t buf[8];
+
+    if (s->ops->mem_read(s->opaque, at, buf, sizeof(buf))) {
+        return false;
+    }
+    *val = svm_edu_ld_le(buf, 8);
+    return true;
+}
+
+/*
+ * The driver writes the root and the generation before it sets VALID, and
+ * clears VALID (or sets FPD) and flushes before it takes the root away.
+ * Reading the flags first, then (ordered after them) the rest, means a
+ * VALID seen here comes with the root and generation written before it. A
+ * VALID entry with a root of 0 can still be read when the driver breaks
+ * that order: it is refused, never walked from guest-physical 0.
+ */
 const SvmEduPasidEntry *svm_edu_pasid_get(SvmEduCore *s, uint32_t pasid)
 {
     SvmEduPasidEntry *c = &s->pasid_cache[pasid % SVM_EDU_PASID_CACHE_SIZE];
-    uint8_t buf[16];
+    uint64_t at = s->pasid_table + (uint64_t)pasid * SVM_EDU_PASID_ENTRY_SIZE;
+    uint64_t flags, pgd, gen;
+    bool ok;
 
     if (c->cached && c->pasid == pasid) {
         return c;
@@ -158,19 +180,27 @@ const SvmEduPasidEntry *svm_edu_pasid_get(SvmEduCore *s, uint32_t pasid)
     if (pasid >= s->pasid_entries) {
         return NULL;
     }
-    if (s->ops->mem_read(s->opaque,
-                         s->pasid_table +
-                         (uint64_t)pasid * SVM_EDU_PASID_ENTRY_SIZE,
-                         buf, sizeof(buf))) {
+    ok = pasid_word(s, at + SVM_EDU_PE_FLAGS, &flags);
+    /* Pairs with the driver's write barrier before it sets VALID. */
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    ok = ok && pasid_word(s, at + SVM_EDU_PE_PGD, &pgd) &&
+         pasid_word(s, at + SVM_EDU_PE_GEN, &gen);
+    if (!ok) {
         svm_edu_guest_error(s, SVM_EDU_ERR_PASID_TABLE,
                             "svm-edu: PASID %u entry at 0x%llx is not in RAM",
-                            pasid, (unsigned long long)(s->pasid_table +
-                            (uint64_t)pasid * SVM_EDU_PASID_ENTRY_SIZE));
+                            pasid, (unsigned long long)at);
         return NULL;
     }
+    if ((flags & SVM_EDU_PE_VALID) && !(pgd & SVM_EDU_PE_PGD_MASK)) {
+        svm_edu_guest_error(s, SVM_EDU_ERR_PASID_TABLE,
+                            "svm-edu: PASID %u entry is VALID with a root of "
+                            "0 (torn update?): treated as not valid", pasid);
+        flags &= ~SVM_EDU_PE_VALID;
+    }
     c->pasid = pasid;
-    c->flags = svm_edu_ld_le(buf + SVM_EDU_PE_FLAGS, 8);
-    c->pgd = svm_edu_ld_le(buf + SVM_EDU_PE_PGD, 8);
+    c->flags = flags;
+    c->pgd = pgd;
+    c->gen = (uint32_t)gen;
     /* Entries without VALID are never cached: no flush needed to set up. */
     c->cached = c->flags & SVM_EDU_PE_VALID;
     return c;

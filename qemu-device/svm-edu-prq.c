@@ -18,8 +18,8 @@ static bool prq_usable(const SvmEduCore *s)
            !(s->prq_base & (SVM_EDU_PRQ_ENTRY_SIZE - 1));
 }
 
-bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint64_t va,
-                          bool write, uint64_t epoch)
+bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint32_t bind_gen,
+                          uint64_t va, bool write, uint64_t epoch)
 {
     uint8_t req[SVM_EDU_PRQ_ENTRY_SIZE] = { 0 };
     uint32_t id;
@@ -44,6 +44,7 @@ bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint64_t va,
     svm_edu_st_le(req + 4, pasid, 4);
     svm_edu_st_le(req + 8, va & ~(SVM_EDU_PAGE_SIZE - 1), 8);
     svm_edu_st_le(req + 16, write ? SVM_EDU_PRQ_F_WRITE : 0, 4);
+    svm_edu_st_le(req + 20, bind_gen, 4);
     if (s->ops->mem_write(s->opaque, s->prq_base +
                           (uint64_t)s->prq_tail * SVM_EDU_PRQ_ENTRY_SIZE,
                           req, sizeof(req))) {
@@ -63,7 +64,11 @@ bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint64_t va,
     s->prq_wait_id = id;
     s->prq_wait_pasid = pasid;
     s->prq_answered = false;
-    /* Deliver the interrupt, then sleep until answered, reset or stopped. */
+    /*
+     * Deliver the interrupt, then sleep until answered, reset or stopped.
+     * Whatever the engine holds may be invalidated meanwhile.
+     */
+    s->engine_drops++;
     svm_edu_core_unlock(s);
     pthread_mutex_lock(&s->lock);
     while (!s->prq_answered && s->epoch == epoch && !s->stop) {

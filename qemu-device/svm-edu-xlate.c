@@ -2,6 +2,20 @@
  * svm-edu device core: translation of a device access through the IOTLB,
  * with the stale-translation checker.
  *
+ * Stale, in general, is a memory access that uses a translation obtained
+ * before the completion of an invalidation covering its address, or
+ * obtained for a PASID binding that has since ended. The checker judges
+ * every use of a translation, wherever the device kept it:
+ *
+ * - the IOTLB: below; the entry is compared with the page table;
+ * - translations the engine holds between obtaining them and the access
+ *   (a chunk's source and destination, the completion record's address):
+ *   invalidation commands mark the ones they cover killed, and the use of
+ *   a killed one is stale (SVM_EDU_STALE_INFO_HELD), whatever the table
+ *   says now: the driver was promised that no access would use it;
+ * - accesses for an ended binding, which only happen with the
+ *   x-run-ended-binding test knob (SVM_EDU_STALE_INFO_ENDED).
+ *
  * A translation served from the IOTLB is stale when the page table no
  * longer grants it: the page is not present, maps another frame, or does
  * not allow this access any more. A write through an entry cached as dirty
@@ -144,4 +158,91 @@ int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
     svm_edu_iotlb_insert(s, pasid, va, &w);
     *pa = w.pa + (va & (svm_edu_page_size(w.pgsz) - 1));
     return SVM_EDU_CS_SUCCESS;
+}
+
+void svm_edu_held_set(SvmEduHeld *h, uint32_t pasid, uint64_t va, uint64_t pa)
+{
+    h->valid = true;
+    h->killed = false;
+    h->pasid = pasid;
+    h->va = va & ~(SVM_EDU_PAGE_SIZE - 1);
+    h->size = SVM_EDU_PAGE_SIZE;
+    h->pa = pa - (va & (SVM_EDU_PAGE_SIZE - 1));
+}
+
+void svm_edu_held_kill(SvmEduCore *s, bool all_pasids, uint32_t pasid,
+                       uint64_t va, uint64_t len)
+{
+    uint64_t last = va + len - 1;
+    unsigned i;
+
+    if (!len || last < va) {
+        last = UINT64_MAX;
+    }
+    for (i = 0; i < SVM_EDU_NR_HELD; i++) {
+        SvmEduHeld *h = &s->held[i];
+
+        if (h->valid && (all_pasids || h->pasid == pasid) &&
+            (!len || (h->va <= last && va <= h->va + h->size - 1))) {
+            h->killed = true;
+        }
+    }
+}
+
+/* What the table gives for @va now, by a read-only walk; ~0 when nothing. */
+static uint64_t fresh_pa(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                         bool write)
+{
+    const SvmEduPasidEntry *pe = svm_edu_pasid_get(s, pasid);
+    SvmEduWalk w;
+
+    if (!pe || !(pe->flags & SVM_EDU_PE_VALID) ||
+        (pe->flags & SVM_EDU_PE_FPD) ||
+        ((pe->flags & SVM_EDU_PE_LA57) && !s->cfg.la57)) {
+        return SVM_EDU_STALE_NOT_PRESENT_PA;
+    }
+    svm_edu_walk(s, pe, va, write, false, &w);
+    if (w.fault) {
+        return SVM_EDU_STALE_NOT_PRESENT_PA;
+    }
+    return w.pa + (va & (svm_edu_page_size(w.pgsz) - 1));
+}
+
+int svm_edu_held_use(SvmEduCore *s, SvmEduHeld *h, uint64_t va, bool write)
+{
+    uint64_t pa = h->pa + (va - h->va);
+
+    if (!h->killed || s->stale_policy == SVM_EDU_STALE_OFF) {
+        return SVM_EDU_CS_SUCCESS;
+    }
+    /*
+     * Stale by time, not by content: even if the table maps the same frame
+     * again, the driver was told no access would use this translation.
+     */
+    log_stale(s, h->pasid, va, pa, fresh_pa(s, h->pasid, va, write),
+              SVM_EDU_STALE_INFO_HELD | (write ? SVM_EDU_STALE_INFO_WRITE : 0));
+    switch (s->stale_policy) {
+    case SVM_EDU_STALE_ABORT:
+        return SVM_EDU_CS_STALE_ABORT;
+    case SVM_EDU_STALE_USE:
+        h->killed = false;      /* reported once for this use */
+        return SVM_EDU_CS_SUCCESS;
+    default:
+        h->valid = false;
+        return SVM_EDU_CS_NONE;
+    }
+}
+
+int svm_edu_ended_use(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                      uint64_t pa, bool write)
+{
+    if (s->stale_policy == SVM_EDU_STALE_OFF) {
+        return SVM_EDU_CS_SUCCESS;
+    }
+    /* The descriptor's own binding has no translation of anything now. */
+    log_stale(s, pasid, va, pa, SVM_EDU_STALE_NOT_PRESENT_PA,
+              SVM_EDU_STALE_INFO_ENDED |
+              (write ? SVM_EDU_STALE_INFO_WRITE : 0));
+    return s->stale_policy == SVM_EDU_STALE_ABORT ? SVM_EDU_CS_STALE_ABORT :
+                                                    SVM_EDU_CS_SUCCESS;
 }

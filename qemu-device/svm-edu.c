@@ -401,6 +401,14 @@ static const Property svm_edu_properties[] = {
     DEFINE_PROP_UINT32("pasid-bits", SvmEduState, cfg.pasid_bits, 20),
     DEFINE_PROP_BOOL("la57", SvmEduState, cfg.la57, true),
     DEFINE_PROP_STRING("stale-check", SvmEduState, stale_check),
+    /*
+     * Test knobs, off by default: each brings back a fixed bug so that a
+     * test can show the stale checker catching it (docs/hw-spec.md).
+     */
+    DEFINE_PROP_BOOL("x-keep-src-across-prq", SvmEduState,
+                     cfg.keep_src_across_prq, false),
+    DEFINE_PROP_BOOL("x-run-ended-binding", SvmEduState,
+                     cfg.run_ended_binding, false),
 };
 
 static const VMStateDescription svm_edu_vmstate = {

@@ -54,6 +54,8 @@ suite() {
 # The QEMU versions to test: both unless SVM_TEST_QEMUS narrows it.
 SVM_TEST_QEMUS=${SVM_TEST_QEMUS:-7.2 10}
 qemu_out_name() { case $1 in 7.2) echo qemu ;; *) echo "qemu-$1" ;; esac; }
+# Device properties that bring back the behaviours issue 13 fixed.
+DEVICE_NEGATIVE_PROPS=x-keep-src-across-prq=on,x-run-ended-binding=on
 matrix=0
 if [ "${1:-}" = --matrix ]; then
 	matrix=1
@@ -98,6 +100,11 @@ else
 		for k in "$@"; do
 			suite "guest $k" env KERNEL="$k" QEMU=7.2 \
 				"$SVM_TOP/scripts/run-guest" -n guest-tests -t 900 -- /tests/run-all.sh
+			# The device's old behaviours, for the negative controls
+			# that need them (tests/guest/device-negative.sh).
+			suite "guest $k: device negative controls" env KERNEL="$k" QEMU=7.2 \
+				"$SVM_TOP/scripts/run-guest" -n device-negative -t 600 \
+				-d "$DEVICE_NEGATIVE_PROPS" -- 'sh /tests/device-negative.sh'
 		done
 		# Every other QEMU runs the scenario suite (every scenario with its
 		# negative control) on one kernel: the device is the same source,

@@ -218,6 +218,7 @@ const char *svmedu_status_name(unsigned int status)
 		[SVM_EDU_CS_STALE_ABORT] = "stale-abort",
 		[SVM_EDU_CS_TRANSLATION_ERROR] = "translation-error",
 		[SVM_EDU_CS_MEMORY_ERROR] = "memory-error",
+		[SVM_EDU_CS_ABORTED] = "aborted",
 	};
 
 	return status < sizeof(names) / sizeof(names[0]) ? names[status] : "?";

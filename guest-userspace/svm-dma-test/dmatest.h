@@ -32,14 +32,22 @@ struct scenario {
 	const char *path;	/* the kernel path it exercises */
 	const char *knob;	/* fault injection for the negative control */
 	int (*run)(struct ctx *c, bool negative);
+	/*
+	 * Or a device property that brings an old device behaviour back: the
+	 * negative control then runs only with --device-negative, in a guest
+	 * booted with that property on.
+	 */
+	const char *dev_prop;
 };
 
 extern const struct scenario scen_basic[], scen_unmap[], scen_exit[],
 	scen_badinput[], scen_cow[], scen_prot[], scen_numa[], scen_huge[],
-	scen_ksm[], scen_zap[], scen_fault[], scen_isolation[];
+	scen_ksm[], scen_zap[], scen_fault[], scen_isolation[], scen_lifecycle[];
 
 /* --remove-test (remove.c), --ioctl-fuzz and --kill-storm (robust.c) */
 int remove_test(void);
+/* --rmmod-after-close (rmmod.c): runs without a binding of its own */
+int rmmod_after_close(unsigned int rounds);
 int ioctl_fuzz(struct ctx *c, unsigned int seconds);
 int kill_storm(struct ctx *c, unsigned int procs);
 

@@ -4,7 +4,8 @@
  * coherent on every kernel path that changes a mapping. TAP output.
  *
  * usage: svm-dma-test [--list] [--repeat N] [--seed S] [SCENARIO...]
- *        svm-dma-test --remove-test
+ *        svm-dma-test --device-negative SCENARIO...
+ *        svm-dma-test --remove-test | --rmmod-after-close ROUNDS
  *        svm-dma-test --ioctl-fuzz SECONDS | --kill-storm PROCESSES
  *        svm-dma-test --stress SECONDS [--procs N] [--threads N] [--negative]
  *        svm-dma-test --unmap-race ROUNDS [--negative]
@@ -21,6 +22,7 @@
 static const struct scenario *const groups[] = {
 	scen_basic, scen_unmap, scen_prot, scen_cow, scen_numa, scen_huge,
 	scen_ksm, scen_zap, scen_exit, scen_fault, scen_badinput, scen_isolation,
+	scen_lifecycle,
 };
 
 #define for_each_scenario(s)						\
@@ -87,6 +89,10 @@ static void run(struct ctx *c, const struct scenario *s)
 	svmedu_set_policy(&c->dev, "report");
 	r = s->run(c, false);
 	report(r, s->name, s->path);
+	if (s->dev_prop && r != SKIP)
+		diag("%s: its negative control needs the device property %s "
+		     "(svm-dma-test --device-negative in a guest booted with it)",
+		     s->name, s->dev_prop);
 	if (!s->knob || r == SKIP)
 		return;
 	if (svmedu_inject(s->knob, true)) {
@@ -104,6 +110,28 @@ static void run(struct ctx *c, const struct scenario *s)
 	report(r, s->name, what);
 }
 
+/* The negative control of a scenario whose broken behaviour is the device's. */
+static void run_device_negative(struct ctx *c, const struct scenario *s)
+{
+	char what[160];
+	int r;
+
+	if (!s->dev_prop) {
+		diag("%s has no device-property negative control", s->name);
+		report(FAIL, s->name, "negative control");
+		return;
+	}
+	running = s->name;
+	alarm(SCENARIO_SECONDS);
+	svmedu_set_policy(&c->dev, "report");
+	r = s->run(c, true);
+	rebind(c);
+	snprintf(what, sizeof(what),
+		 "negative control: device property %s makes the checker fire",
+		 s->dev_prop);
+	report(r == SKIP ? FAIL : r, s->name, what);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -111,6 +139,7 @@ int main(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "remove-test", no_argument, NULL, 'R' },
+		{ "rmmod-after-close", required_argument, NULL, 'M' },
 		{ "ioctl-fuzz", required_argument, NULL, 'F' },
 		{ "kill-storm", required_argument, NULL, 'K' },
 		{ "stress", required_argument, NULL, 'S' },
@@ -118,6 +147,7 @@ int main(int argc, char **argv)
 		{ "threads", required_argument, NULL, 'T' },
 		{ "unmap-race", required_argument, NULL, 'U' },
 		{ "negative", no_argument, NULL, 'N' },
+		{ "device-negative", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -125,7 +155,7 @@ int main(int argc, char **argv)
 	struct ctx c = { .seed = 1 };
 	struct stress_args sa = { .procs = 4, .threads = 2 };
 	int opt, repeat = 1, i, err, fuzz = 0, storm = 0, race = 0;
-	bool list = false;
+	bool list = false, dev_negative = false;
 
 	while ((opt = getopt_long(argc, argv, "lr:s:h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -140,6 +170,8 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			return remove_test();
+		case 'M':
+			return rmmod_after_close(atoi(optarg));
 		case 'F':
 			fuzz = atoi(optarg);
 			break;
@@ -161,9 +193,13 @@ int main(int argc, char **argv)
 		case 'N':
 			sa.negative = true;
 			break;
+		case 'D':
+			dev_negative = true;
+			break;
 		default:
 			fprintf(stderr, "usage: svm-dma-test [--list] [--repeat N] [--seed S] [SCENARIO...]\n"
-				"       svm-dma-test --remove-test\n"
+				"       svm-dma-test --device-negative SCENARIO...\n"
+				"       svm-dma-test --remove-test | --rmmod-after-close ROUNDS\n"
 				"       svm-dma-test --ioctl-fuzz SECONDS | --kill-storm PROCESSES\n"
 				"       svm-dma-test --stress SECONDS [--procs N] [--threads N] [--negative]\n"
 				"       svm-dma-test --unmap-race ROUNDS [--negative]\n");
@@ -174,8 +210,9 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (list) {
 		for_each_scenario(s)
-			printf("%-16s %-14s %s\n", s->name,
-			       s->knob ? s->knob : "-", s->path);
+			printf("%-22s %-22s %s\n", s->name,
+			       s->knob ? s->knob : s->dev_prop ? s->dev_prop : "-",
+			       s->path);
 		return 0;
 	}
 	for (i = 0; i < argc; i++) {
@@ -207,10 +244,18 @@ int main(int argc, char **argv)
 		return stress(&c, &sa);
 	if (race)
 		return unmap_race(&c, race, sa.negative);
+	if (dev_negative && !argc) {
+		printf("not ok 1 - --device-negative needs scenario names\n");
+		return 1;
+	}
 	for (i = 0; i < repeat; i++)
 		for_each_scenario(s)
-			if (selected(s->name, argc, argv))
-				run(&c, s);
+			if (selected(s->name, argc, argv)) {
+				if (dev_negative)
+					run_device_negative(&c, s);
+				else
+					run(&c, s);
+			}
 	printf("1..%d\n", tap_n);
 	svmedu_close(&c.dev);
 	return tap_failed ? 1 : 0;

@@ -73,6 +73,6 @@ static int bad_input(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_badinput[] = {
-	{ "bad-input", "bad ioctl input gets its errno", NULL, bad_input },
+	{ "bad-input", "bad ioctl input gets its errno", NULL, bad_input, NULL },
 	{ NULL }
 };

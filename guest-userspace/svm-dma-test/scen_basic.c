@@ -66,7 +66,7 @@ static int copy_fill_compare(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_basic[] = {
-	{ "bind", "bind/unbind: one PASID per mm, shared by files", NULL, bind_shared },
-	{ "copy", "COPY, FILL, COMPARE into a bound address space", NULL, copy_fill_compare },
+	{ "bind", "bind/unbind: one PASID per mm, shared by files", NULL, bind_shared, NULL },
+	{ "copy", "COPY, FILL, COMPARE into a bound address space", NULL, copy_fill_compare, NULL },
 	{ NULL }
 };

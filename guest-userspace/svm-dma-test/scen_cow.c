@@ -133,7 +133,7 @@ static int shared_anon(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_cow[] = {
-	{ "cow", "fork, COW write fault (wp_page_copy); parent and child DMA", "skip_flush", cow },
-	{ "shared-anon", "MAP_SHARED anonymous memory, two processes, two PASIDs", "skip_flush", shared_anon },
+	{ "cow", "fork, COW write fault (wp_page_copy); parent and child DMA", "skip_flush", cow, NULL },
+	{ "shared-anon", "MAP_SHARED anonymous memory, two processes, two PASIDs", "skip_flush", shared_anon, NULL },
 	{ NULL }
 };

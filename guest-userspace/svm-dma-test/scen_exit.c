@@ -110,7 +110,7 @@ static int kill_inflight(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_exit[] = {
-	{ "exit-inflight", "process exit with DMA in flight (.release)", "skip_release", exit_inflight },
-	{ "kill-inflight", "SIGKILL with DMA in flight (.release)", "skip_release", kill_inflight },
+	{ "exit-inflight", "process exit with DMA in flight (.release)", "skip_release", exit_inflight, NULL },
+	{ "kill-inflight", "SIGKILL with DMA in flight (.release)", "skip_release", kill_inflight, NULL },
 	{ NULL }
 };

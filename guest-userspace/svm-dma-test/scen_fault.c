@@ -287,13 +287,13 @@ static int fault_matrix(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_fault[] = {
-	{ "fault-64m", "DMA into 64 MiB of untouched memory: one page request per page", "skip_flush", fault_64m },
-	{ "fault-thp", "the same with THP: one page request per 2 MiB", "skip_flush", fault_thp },
-	{ "fault-nobof", "no block-on-fault: partial completions resolved by libsvmedu", NULL, fault_nobof },
-	{ "fault-file", "block-on-fault into a shared file mapping", NULL, fault_file },
-	{ "fault-bad", "PROT_NONE, read-only, unmapped: clean failure, no retry loop", NULL, fault_bad },
-	{ "fault-munmap", "munmap racing the page requests of a DMA", NULL, fault_munmap_race },
-	{ "fault-exit", "exit while the device waits on page requests", NULL, fault_exit },
-	{ "fault-matrix", "COPY/FILL/COMPARE x 1B..2MiB x BOF on/off x pre-touched or not", NULL, fault_matrix },
+	{ "fault-64m", "DMA into 64 MiB of untouched memory: one page request per page", "skip_flush", fault_64m, NULL },
+	{ "fault-thp", "the same with THP: one page request per 2 MiB", "skip_flush", fault_thp, NULL },
+	{ "fault-nobof", "no block-on-fault: partial completions resolved by libsvmedu", NULL, fault_nobof, NULL },
+	{ "fault-file", "block-on-fault into a shared file mapping", NULL, fault_file, NULL },
+	{ "fault-bad", "PROT_NONE, read-only, unmapped: clean failure, no retry loop", NULL, fault_bad, NULL },
+	{ "fault-munmap", "munmap racing the page requests of a DMA", NULL, fault_munmap_race, NULL },
+	{ "fault-exit", "exit while the device waits on page requests", NULL, fault_exit, NULL },
+	{ "fault-matrix", "COPY/FILL/COMPARE x 1B..2MiB x BOF on/off x pre-touched or not", NULL, fault_matrix, NULL },
 	{ NULL }
 };

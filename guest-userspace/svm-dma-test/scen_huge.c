@@ -122,8 +122,8 @@ static int hugetlb(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_huge[] = {
-	{ "thp-split", "THP: one IOTLB entry, split by mprotect of one page", "skip_flush", thp_split },
-	{ "thp-collapse", "THP: MADV_COLLAPSE of 4 KiB pages into one", "skip_flush", thp_collapse },
-	{ "hugetlb", "hugetlbfs 2 MiB page: munmap and a new one", "skip_flush", hugetlb },
+	{ "thp-split", "THP: one IOTLB entry, split by mprotect of one page", "skip_flush", thp_split, NULL },
+	{ "thp-collapse", "THP: MADV_COLLAPSE of 4 KiB pages into one", "skip_flush", thp_collapse, NULL },
+	{ "hugetlb", "hugetlbfs 2 MiB page: munmap and a new one", "skip_flush", hugetlb, NULL },
 	{ NULL }
 };

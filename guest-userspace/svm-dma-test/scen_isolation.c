@@ -241,9 +241,9 @@ static int info_zeroed(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_isolation[] = {
-	{ "iso-other-process", "a file inherited by fork cannot SUBMIT or BIND; another process's memory is out of reach", NULL, other_process },
-	{ "iso-out-of-reach", "kernel, vsyscall and non-canonical addresses are EFAULT", NULL, out_of_reach },
-	{ "iso-pasid-reuse", "an exited process's PASID has nothing cached; reused, it starts empty", "keep_iotlb", pasid_reuse },
-	{ "iso-info-zeroed", "INFO writes every byte it returns", NULL, info_zeroed },
+	{ "iso-other-process", "a file inherited by fork cannot SUBMIT or BIND; another process's memory is out of reach", NULL, other_process, NULL },
+	{ "iso-out-of-reach", "kernel, vsyscall and non-canonical addresses are EFAULT", NULL, out_of_reach, NULL },
+	{ "iso-pasid-reuse", "an exited process's PASID has nothing cached; reused, it starts empty", "keep_iotlb", pasid_reuse, NULL },
+	{ "iso-info-zeroed", "INFO writes every byte it returns", NULL, info_zeroed, NULL },
 	{ NULL }
 };

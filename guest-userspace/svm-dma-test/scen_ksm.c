@@ -52,6 +52,6 @@ static int ksm(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_ksm[] = {
-	{ "ksm", "KSM merge (DMA write faults), write unmerges", "skip_flush", ksm },
+	{ "ksm", "KSM merge (DMA write faults), write unmerges", "skip_flush", ksm, NULL },
 	{ NULL }
 };

@@ -66,7 +66,7 @@ static int migrate_pages_scen(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_numa[] = {
-	{ "move-pages", "move_pages(2) of a buffer to the other NUMA node", "skip_flush", move_pages_scen },
-	{ "migrate-pages", "migrate_pages(2) of the whole process to the other node", "skip_flush", migrate_pages_scen },
+	{ "move-pages", "move_pages(2) of a buffer to the other NUMA node", "skip_flush", move_pages_scen, NULL },
+	{ "migrate-pages", "migrate_pages(2) of the whole process to the other node", "skip_flush", migrate_pages_scen, NULL },
 	{ NULL }
 };

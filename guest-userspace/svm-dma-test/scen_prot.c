@@ -143,11 +143,11 @@ static int munmap_partial(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_prot[] = {
-	{ "mprotect", "mprotect read-only: DMA write faults; writable again", "skip_flush", mprotect_ro },
-	{ "madv-dontneed", "madvise(MADV_DONTNEED), then DMA into the new pages", "skip_flush", dontneed },
-	{ "madv-free", "madvise(MADV_FREE): the device must set D again", "skip_flush", madv_free },
-	{ "mremap-move", "mremap to a fixed new address; new memory at the old one", "skip_flush", mremap_move },
-	{ "mremap-grow", "mremap growing a buffer to twice its size, moved", "skip_flush", mremap_grow },
-	{ "munmap-partial", "munmap of the middle of a buffer, new memory there", "skip_flush", munmap_partial },
+	{ "mprotect", "mprotect read-only: DMA write faults; writable again", "skip_flush", mprotect_ro, NULL },
+	{ "madv-dontneed", "madvise(MADV_DONTNEED), then DMA into the new pages", "skip_flush", dontneed, NULL },
+	{ "madv-free", "madvise(MADV_FREE): the device must set D again", "skip_flush", madv_free, NULL },
+	{ "mremap-move", "mremap to a fixed new address; new memory at the old one", "skip_flush", mremap_move, NULL },
+	{ "mremap-grow", "mremap growing a buffer to twice its size, moved", "skip_flush", mremap_grow, NULL },
+	{ "munmap-partial", "munmap of the middle of a buffer, new memory there", "skip_flush", munmap_partial, NULL },
 	{ NULL }
 };

@@ -191,10 +191,10 @@ static int use_stale_demo(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_unmap[] = {
-	{ "munmap-remap", "munmap, then MAP_FIXED at the same address", "skip_flush", munmap_remap },
-	{ "munmap-short", "munmap of 8 pages, every page flushed", "short_flush", munmap_short },
-	{ "munmap-pasid", "munmap flushes the right PASID", "wrong_pasid", munmap_pasid },
-	{ "whole-pasid", "range flush below the threshold, whole PASID at it", NULL, whole_pasid },
-	{ "use-stale-demo", "a missed flush under the use-stale policy: wrong data", "skip_flush", use_stale_demo },
+	{ "munmap-remap", "munmap, then MAP_FIXED at the same address", "skip_flush", munmap_remap, NULL },
+	{ "munmap-short", "munmap of 8 pages, every page flushed", "short_flush", munmap_short, NULL },
+	{ "munmap-pasid", "munmap flushes the right PASID", "wrong_pasid", munmap_pasid, NULL },
+	{ "whole-pasid", "range flush below the threshold, whole PASID at it", NULL, whole_pasid, NULL },
+	{ "use-stale-demo", "a missed flush under the use-stale policy: wrong data", "skip_flush", use_stale_demo, NULL },
 	{ NULL }
 };

@@ -26,6 +26,6 @@ static int zap(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_zap[] = {
-	{ "zap-vma-ptes", "zap_vma_ptes() of a driver-provided mapping", "skip_flush", zap },
+	{ "zap-vma-ptes", "zap_vma_ptes() of a driver-provided mapping", "skip_flush", zap, NULL },
 	{ NULL }
 };

@@ -16,6 +16,7 @@
 
 static const char *const knobs[] = {
 	"skip_flush", "short_flush", "wrong_pasid", "skip_release", "keep_iotlb",
+	"unlink_first", "skip_drain", "prq_stall_blocks",
 };
 
 static int cat(const char *path)
@@ -127,7 +128,7 @@ int cmd_inject(int instance, int argc, char **argv)
 	(void)instance;
 	if (argc == 1) {
 		for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
-			printf("%-14s ", knobs[i]);
+			printf("%-17s ", knobs[i]);
 			fflush(stdout);
 			snprintf(path, sizeof(path), DEBUGFS "/inject/%s", knobs[i]);
 			if (cat(path))

@@ -52,7 +52,7 @@ static int msi_irqs(const char *name, int *lo, int *hi)
 
 static void print_caps(uint64_t cap)
 {
-	printf("  device caps: %u PASID bits%s%s%s%s%s%s%s\n",
+	printf("  device caps: %u PASID bits%s%s%s%s%s%s%s%s\n",
 	       (unsigned int)(cap & SVM_EDU_CAP_PASID_BITS_MASK),
 	       cap & SVM_EDU_CAP_LA57 ? ", 5-level" : "",
 	       cap & SVM_EDU_CAP_PG1G ? ", 1G pages" : "",
@@ -60,7 +60,8 @@ static void print_caps(uint64_t cap)
 	       cap & SVM_EDU_CAP_STALE_CHECK ? ", stale-checker" : "",
 	       cap & SVM_EDU_CAP_INV_QUEUE ? ", inv-queue" : "",
 	       cap & SVM_EDU_CAP_DMA ? ", dma" : "",
-	       cap & SVM_EDU_CAP_PRQ ? ", page-requests" : "");
+	       cap & SVM_EDU_CAP_PRQ ? ", page-requests" : "",
+	       cap & SVM_EDU_CAP_BIND_GEN ? ", binding-generations" : "");
 }
 
 static void list_one(struct pci_dev *dev, void *arg)

@@ -3,7 +3,8 @@
  * libFuzzer harness over the device core: the input is a short program of
  * guest actions (write guest memory, page tables included; fill submission
  * and invalidation descriptors; ring doorbells; poke registers) run against
- * a fake guest that starts with one bound process. Sanitizers catch memory
+ * a fake guest that starts with one bound process (the first byte picks the
+ * stale policy and the x- test knobs). Sanitizers catch memory
  * and undefined-behaviour bugs; the asserts below catch broken invariants.
  */
 #include <assert.h>
@@ -47,6 +48,14 @@ static void check_invariants(FakeGuest *fg)
     SvmEduCore *s = &fg->core;
     uint32_t i;
 
+    /* Held translations are page-aligned 4 KiB ranges. */
+    for (i = 0; i < SVM_EDU_NR_HELD; i++) {
+        if (s->held[i].valid) {
+            assert(!(s->held[i].va & (SVM_EDU_PAGE_SIZE - 1)));
+            assert(s->held[i].size == SVM_EDU_PAGE_SIZE);
+        }
+    }
+
     assert(s->sq_size == 0 || s->sq_head < s->sq_size ||
            s->sq_size > SVM_EDU_RING_MAX || (s->sq_size & (s->sq_size - 1)));
     for (i = 0; i < s->cfg.iotlb_entries; i++) {
@@ -75,8 +84,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FakeGuest fg;
     unsigned ops;
     uint32_t i;
+    uint8_t knobs = take(&in, 1);
 
-    cfg.stale_policy = take(&in, 1) & 3;
+    cfg.stale_policy = knobs & 3;
+    cfg.keep_src_across_prq = knobs & 4;
+    cfg.run_ended_binding = knobs & 8;
     fg_ram_size = FG_FRAMES + 64 * 4096;    /* enough for this process */
     fg_init(&fg, &cfg);
     fg_enable(&fg);

@@ -33,6 +33,8 @@
 #define PTE_ADDR    0x000ffffffffff000ull
 #define USER_RW     (PTE_P | PTE_RW | PTE_US)
 
+#define PRQ_BASE    0x104000ull     /* 16 page requests */
+
 #define VA          0x7f0000000000ull
 #define REC_VA      0x7f0000100000ull
 
@@ -179,27 +181,44 @@ static void wait_idle(Fixture *f)
     g_assert_cmpuint(rd32(f, SVM_EDU_REG_SQ_HEAD), ==, f->sq_tail);
 }
 
-/* Submit one descriptor with a completion record; returns its status. */
-static uint8_t submit(Fixture *f, uint16_t op, uint64_t src, uint64_t dst,
-                      uint32_t len, uint64_t pattern)
+/*
+ * Queue one descriptor of PASID 1 with a completion record (and @flags)
+ * for binding generation @gen, and ring the doorbell.
+ */
+static void queue_desc(Fixture *f, uint16_t op, uint16_t flags, uint64_t src,
+                       uint64_t dst, uint32_t len, uint64_t pattern,
+                       uint32_t gen)
 {
     uint64_t at = SQ_BASE + f->sq_tail * SVM_EDU_DESC_SIZE;
-    uint64_t rec = rec_pa(f);
 
     qtest_memset(f->qts, at, 0, SVM_EDU_DESC_SIZE);
     qtest_writew(f->qts, at + 0, op);
-    qtest_writew(f->qts, at + 2, SVM_EDU_DESC_F_RECORD);
+    qtest_writew(f->qts, at + 2, SVM_EDU_DESC_F_RECORD | flags);
     qtest_writel(f->qts, at + 4, 1);
     qtest_writeq(f->qts, at + 8, src);
     qtest_writeq(f->qts, at + 16, dst);
     qtest_writel(f->qts, at + 24, len);
+    qtest_writel(f->qts, at + 28, gen);
     qtest_writeq(f->qts, at + 32, pattern);
     qtest_writeq(f->qts, at + 40, REC_VA);
-    qtest_memset(f->qts, rec, 0, SVM_EDU_COMPLETION_SIZE);
+    qtest_memset(f->qts, rec_pa(f), 0, SVM_EDU_COMPLETION_SIZE);
     f->sq_tail = (f->sq_tail + 1) % 64;
     wr32(f, SVM_EDU_REG_SQ_TAIL, f->sq_tail);
+}
+
+/* Submit one descriptor with a completion record; returns its status. */
+static uint8_t submit_gen(Fixture *f, uint16_t op, uint64_t src, uint64_t dst,
+                          uint32_t len, uint64_t pattern, uint32_t gen)
+{
+    queue_desc(f, op, 0, src, dst, len, pattern, gen);
     wait_idle(f);
-    return qtest_readb(f->qts, rec);
+    return qtest_readb(f->qts, rec_pa(f));
+}
+
+static uint8_t submit(Fixture *f, uint16_t op, uint64_t src, uint64_t dst,
+                      uint32_t len, uint64_t pattern)
+{
+    return submit_gen(f, op, src, dst, len, pattern, 0);
 }
 
 /* Queue an invalidation followed by a WAIT; checks the WAIT completed. */
@@ -228,7 +247,9 @@ static void test_ident(void)
     setup(&f, "");
     g_assert_cmphex(rd32(&f, SVM_EDU_REG_ID), ==, SVM_EDU_ID_MAGIC);
     g_assert_cmphex(rd32(&f, SVM_EDU_REG_VERSION), ==, SVM_EDU_VERSION);
+    g_assert_cmphex(rd32(&f, SVM_EDU_REG_VERSION), ==, 0x00010001);
     g_assert_true(rd64(&f, SVM_EDU_REG_CAP) & SVM_EDU_CAP_DMA);
+    g_assert_true(rd64(&f, SVM_EDU_REG_CAP) & SVM_EDU_CAP_BIND_GEN);
     g_assert_cmpuint(SVM_EDU_IOTLB_GEOM_ENTRIES(rd32(&f,
                                                      SVM_EDU_REG_IOTLB_GEOM)),
                      ==, 64);
@@ -424,6 +445,135 @@ static void test_malformed(void)
     teardown(&f);
 }
 
+static void set_gen(Fixture *f, uint32_t gen)
+{
+    qtest_writel(f->qts, PASID_TABLE + 32 + SVM_EDU_PE_GEN, gen);
+    invalidate(f, SVM_EDU_INV_PASID_CACHE, 0);
+}
+
+/*
+ * A descriptor of a binding that has ended (its bind_gen is not the PASID
+ * entry's GEN) is aborted: no access, no record. x-run-ended-binding runs
+ * it, and the checker reports each access with info ENDED.
+ */
+static void test_ended_binding(void)
+{
+    Fixture f;
+    uint64_t frame, info;
+    uint32_t slot;
+
+    setup(&f, "");
+    frame = alloc_frame(&f);
+    map4k(&f, VA, frame, USER_RW);
+    set_gen(&f, 5);
+    g_assert_cmpuint(submit_gen(&f, SVM_EDU_OP_FILL, 0, VA, 64,
+                                0x1111111111111111ull, 5), ==,
+                     SVM_EDU_CS_SUCCESS);
+    slot = f.sq_tail;
+    g_assert_cmpuint(submit_gen(&f, SVM_EDU_OP_FILL, 0, VA, 64,
+                                0x2222222222222222ull, 4), ==,
+                     SVM_EDU_CS_NONE);
+    g_assert_cmphex(qtest_readq(f.qts, frame), ==, 0x1111111111111111ull);
+    g_assert_cmpuint(counter(&f, SVM_EDU_CNT_DESC_ABORTED), ==, 1);
+    g_assert_cmpuint(counter(&f, SVM_EDU_CNT_DESC_ERRORS), ==, 1);
+    g_assert_cmpuint(rd32(&f, SVM_EDU_REG_SQ_ERR_INDEX), ==, slot);
+    g_assert_cmpuint(counter(&f, SVM_EDU_CNT_STALE), ==, 0);
+    g_assert_cmphex(rd32(&f, SVM_EDU_REG_ERROR), ==, 0);
+    teardown(&f);
+
+    setup(&f, ",x-run-ended-binding=on");
+    frame = alloc_frame(&f);
+    map4k(&f, VA, frame, USER_RW);
+    set_gen(&f, 5);
+    g_assert_cmpuint(submit_gen(&f, SVM_EDU_OP_FILL, 0, VA, 64,
+                                0x2222222222222222ull, 4), ==,
+                     SVM_EDU_CS_SUCCESS);
+    g_assert_cmphex(qtest_readq(f.qts, frame), ==, 0x2222222222222222ull);
+    g_assert_cmpuint(counter(&f, SVM_EDU_CNT_DESC_ABORTED), ==, 0);
+    /* the FILL's write and the record's */
+    g_assert_cmpuint(counter(&f, SVM_EDU_CNT_STALE), ==, 2);
+    info = rd32(&f, SVM_EDU_REG_STALE_LOG + SVM_EDU_STALE_LOG_INFO);
+    g_assert_cmphex(info, ==,
+                    SVM_EDU_STALE_INFO_ENDED | SVM_EDU_STALE_INFO_WRITE);
+    g_assert_cmphex(rd64(&f, SVM_EDU_REG_STALE_LOG + SVM_EDU_STALE_LOG_VA),
+                    ==, VA);
+    g_assert_cmphex(rd64(&f, SVM_EDU_REG_STALE_LOG +
+                         SVM_EDU_STALE_LOG_CACHED_PA), ==, frame);
+    teardown(&f);
+}
+
+/*
+ * Issue 13, finding 1: the source is mapped, the destination is not; the
+ * COPY's destination page request waits while the source is remapped and
+ * invalidated (WAIT included). The copy must read the new frame, with
+ * nothing stale; with x-keep-src-across-prq (the old engine) it reads the
+ * old one and the checker reports the held source (info HELD).
+ */
+static void finding1(const char *extra, bool keep_src)
+{
+    Fixture f;
+    uint64_t src_old, src_new, dst, pte;
+    uint32_t id;
+    int i;
+
+    setup(&f, extra);
+    src_old = alloc_frame(&f);
+    src_new = alloc_frame(&f);
+    dst = alloc_frame(&f);
+    qtest_memset(f.qts, src_old, 0xaa, 4096);
+    qtest_memset(f.qts, src_new, 0xbb, 4096);
+    pte = map4k(&f, VA, src_old, USER_RW);
+    qtest_memset(f.qts, PRQ_BASE, 0, 16 * SVM_EDU_PRQ_ENTRY_SIZE);
+    wr64(&f, SVM_EDU_REG_PRQ_BASE, PRQ_BASE);
+    wr32(&f, SVM_EDU_REG_PRQ_SIZE, 16);
+
+    set_gen(&f, 9);
+    queue_desc(&f, SVM_EDU_OP_COPY, SVM_EDU_DESC_F_BLOCK_ON_FAULT, VA,
+               VA + 0x10000, 64, 0, 9);
+    for (i = 0; i < 10000 && rd32(&f, SVM_EDU_REG_PRQ_TAIL) != 1; i++) {
+        g_usleep(1000);
+    }
+    g_assert_cmpuint(rd32(&f, SVM_EDU_REG_PRQ_TAIL), ==, 1);
+    g_assert_cmphex(qtest_readq(f.qts, PRQ_BASE + 8), ==, VA + 0x10000);
+    g_assert_cmpuint(qtest_readl(f.qts, PRQ_BASE + 20), ==, 9);
+
+    qtest_writeq(f.qts, pte, src_new | USER_RW | 0x60);
+    invalidate(&f, SVM_EDU_INV_PAGE, VA);
+    map4k(&f, VA + 0x10000, dst, USER_RW);
+    id = qtest_readl(f.qts, PRQ_BASE);
+    wr32(&f, SVM_EDU_REG_PRQ_HEAD, 1);
+    wr64(&f, SVM_EDU_REG_PRQ_RESP,
+         SVM_EDU_PRQ_RESP(id, SVM_EDU_PRQ_RESP_SUCCESS));
+    wait_idle(&f);
+    g_assert_cmpuint(qtest_readb(f.qts, rec_pa(&f)), ==, SVM_EDU_CS_SUCCESS);
+    if (!keep_src) {
+        g_assert_cmphex(qtest_readb(f.qts, dst), ==, 0xbb);
+        g_assert_cmpuint(counter(&f, SVM_EDU_CNT_STALE), ==, 0);
+    } else {
+        /* use-stale: what real hardware would have done */
+        g_assert_cmphex(qtest_readb(f.qts, dst), ==, 0xaa);
+        g_assert_cmpuint(counter(&f, SVM_EDU_CNT_STALE), ==, 1);
+        g_assert_cmphex(rd32(&f, SVM_EDU_REG_STALE_LOG +
+                             SVM_EDU_STALE_LOG_INFO), ==,
+                        SVM_EDU_STALE_INFO_HELD);
+        g_assert_cmphex(rd64(&f, SVM_EDU_REG_STALE_LOG +
+                             SVM_EDU_STALE_LOG_CACHED_PA), ==, src_old);
+        g_assert_cmphex(rd64(&f, SVM_EDU_REG_STALE_LOG +
+                             SVM_EDU_STALE_LOG_FRESH_PA), ==, src_new);
+    }
+    teardown(&f);
+}
+
+static void test_src_across_prq(void)
+{
+    finding1(",stale-check=use-stale", false);
+}
+
+static void test_src_across_prq_negative(void)
+{
+    finding1(",stale-check=use-stale,x-keep-src-across-prq=on", true);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -432,5 +582,9 @@ int main(int argc, char **argv)
     qtest_add_func("/svm-edu/stale-until-invalidation",
                    test_stale_until_invalidation);
     qtest_add_func("/svm-edu/malformed", test_malformed);
+    qtest_add_func("/svm-edu/ended-binding", test_ended_binding);
+    qtest_add_func("/svm-edu/src-across-prq", test_src_across_prq);
+    qtest_add_func("/svm-edu/src-across-prq/keep-src",
+                   test_src_across_prq_negative);
     return g_test_run();
 }

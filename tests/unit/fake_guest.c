@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "fake_guest.h"
@@ -211,10 +212,17 @@ uint64_t fg_entry_addr(FakeGuest *fg, uint64_t root, unsigned levels,
 void fg_set_pasid(FakeGuest *fg, uint32_t pasid, uint64_t flags,
                   uint64_t root)
 {
+    fg_set_pasid_gen(fg, pasid, flags, root, 0);
+}
+
+void fg_set_pasid_gen(FakeGuest *fg, uint32_t pasid, uint64_t flags,
+                      uint64_t root, uint32_t gen)
+{
     uint64_t at = FG_PASID_TABLE + pasid * SVM_EDU_PASID_ENTRY_SIZE;
 
     fg_wr64(fg, at + SVM_EDU_PE_FLAGS, flags);
     fg_wr64(fg, at + SVM_EDU_PE_PGD, root);
+    fg_wr64(fg, at + SVM_EDU_PE_GEN, gen);
     fg_set_reg(fg, SVM_EDU_REG_PASID_TABLE, FG_PASID_TABLE);
     fg_set_reg(fg, SVM_EDU_REG_PASID_ENTRIES, 64);
 }
@@ -265,7 +273,7 @@ void fg_enable(FakeGuest *fg)
     fg_set_reg(fg, SVM_EDU_REG_IQ_SIZE, 64);
 }
 
-static void put_desc(FakeGuest *fg, uint64_t at, const struct svm_edu_desc *d)
+void fg_put_desc(FakeGuest *fg, uint64_t at, const struct svm_edu_desc *d)
 {
     uint8_t *b = fg->ram + at;
 
@@ -275,7 +283,7 @@ static void put_desc(FakeGuest *fg, uint64_t at, const struct svm_edu_desc *d)
     svm_edu_st_le(b + 8, d->src, 8);
     svm_edu_st_le(b + 16, d->dst, 8);
     svm_edu_st_le(b + 24, d->len, 4);
-    svm_edu_st_le(b + 28, d->rsvd0, 4);
+    svm_edu_st_le(b + 28, d->bind_gen, 4);
     svm_edu_st_le(b + 32, d->pattern, 8);
     svm_edu_st_le(b + 40, d->completion, 8);
     svm_edu_st_le(b + 48, d->cookie, 8);
@@ -286,7 +294,7 @@ uint32_t fg_submit(FakeGuest *fg, const struct svm_edu_desc *d)
 {
     uint32_t tail = fg_reg(fg, SVM_EDU_REG_SQ_TAIL);
 
-    put_desc(fg, FG_SQ_BASE + tail * SVM_EDU_DESC_SIZE, d);
+    fg_put_desc(fg, FG_SQ_BASE + tail * SVM_EDU_DESC_SIZE, d);
     fg_set_reg(fg, SVM_EDU_REG_SQ_TAIL, (tail + 1) % 64);
     svm_edu_core_run_pending(&fg->core);
     return tail;
@@ -367,4 +375,32 @@ void fg_record(FakeGuest *fg, uint64_t pa, struct svm_edu_completion *c)
     c->fault_addr = svm_edu_ld_le(b + 8, 8);
     c->cookie = svm_edu_ld_le(b + 16, 8);
     c->rsvd1 = svm_edu_ld_le(b + 24, 8);
+}
+
+bool fg_wait_prq_tail(FakeGuest *fg, uint32_t n)
+{
+    int i;
+
+    for (i = 0; i < 2000; i++) {
+        if (fg_reg(fg, SVM_EDU_REG_PRQ_TAIL) == n) {
+            return true;
+        }
+        usleep(1000);
+    }
+    return false;
+}
+
+uint8_t fg_wait_status(FakeGuest *fg, uint64_t rec_pa)
+{
+    int i;
+
+    for (i = 0; i < 2000; i++) {
+        uint8_t st = __atomic_load_n(fg->ram + rec_pa, __ATOMIC_ACQUIRE);
+
+        if (st) {
+            return st;
+        }
+        usleep(1000);
+    }
+    return 0;
 }

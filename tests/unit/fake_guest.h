@@ -68,9 +68,14 @@ uint64_t fg_map(FakeGuest *fg, uint64_t root, unsigned levels, uint64_t va,
 uint64_t fg_entry_addr(FakeGuest *fg, uint64_t root, unsigned levels,
                        uint64_t va, unsigned level);
 
-/* Write PASID table entry @pasid and program PASID_TABLE/ENTRIES. */
+/*
+ * Write PASID table entry @pasid (generation 0, or @gen) and program
+ * PASID_TABLE/ENTRIES.
+ */
 void fg_set_pasid(FakeGuest *fg, uint32_t pasid, uint64_t flags,
                   uint64_t root);
+void fg_set_pasid_gen(FakeGuest *fg, uint32_t pasid, uint64_t flags,
+                      uint64_t root, uint32_t gen);
 
 /* Register access shorthands */
 uint64_t fg_reg(FakeGuest *fg, uint64_t reg);
@@ -85,6 +90,12 @@ void fg_enable(FakeGuest *fg);
  * this thread. Completion record at @rec_va (0: none). Returns the slot.
  */
 uint32_t fg_submit(FakeGuest *fg, const struct svm_edu_desc *d);
+/* Write @d at guest-physical @at, as the driver would. */
+void fg_put_desc(FakeGuest *fg, uint64_t at, const struct svm_edu_desc *d);
+/* Wait (2 s at most) until PRQ_TAIL is @n, for a device thread. */
+bool fg_wait_prq_tail(FakeGuest *fg, uint32_t n);
+/* Wait (2 s at most) for the status byte of the record at @rec_pa; 0 if none. */
+uint8_t fg_wait_status(FakeGuest *fg, uint64_t rec_pa);
 
 /* Queue invalidation descriptors and ring the IQ doorbell once. */
 void fg_inv(FakeGuest *fg, const struct svm_edu_inv_desc *d, unsigned n);

@@ -63,33 +63,6 @@ static void submit_fill(uint16_t flags)
 	fg_set_reg(&fg, SVM_EDU_REG_SQ_TAIL, (tail + 1) % 64);
 }
 
-/* Wait until the device's PRQ tail moves past @n entries. */
-static bool wait_request(uint32_t n)
-{
-	int i;
-
-	for (i = 0; i < 2000; i++) {
-		if (fg_reg(&fg, SVM_EDU_REG_PRQ_TAIL) == n)
-			return true;
-		usleep(1000);
-	}
-	return false;
-}
-
-static uint8_t wait_record(void)
-{
-	int i;
-
-	for (i = 0; i < 2000; i++) {
-		uint8_t st = __atomic_load_n(fg.ram + rec_pa, __ATOMIC_ACQUIRE);
-
-		if (st)
-			return st;
-		usleep(1000);
-	}
-	return 0;
-}
-
 static void test_success(void)
 {
 	uint8_t *req;
@@ -97,7 +70,7 @@ static void test_success(void)
 
 	setup(16);
 	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
-	ok(wait_request(1), "the fault becomes a page request");
+	ok(fg_wait_prq_tail(&fg, 1), "the fault becomes a page request");
 	req = fg.ram + PRQ;
 	is_u64(svm_edu_ld_le(req + 4, 4), 1, "request: PASID");
 	is_u64(svm_edu_ld_le(req + 8, 8), VA + 4096, "request: the unmapped page");
@@ -110,7 +83,7 @@ static void test_success(void)
 	fg_set_reg(&fg, SVM_EDU_REG_PRQ_HEAD, 1);
 	svm_edu_core_write(&fg.core, SVM_EDU_REG_PRQ_RESP,
 			   SVM_EDU_PRQ_RESP(svm_edu_ld_le(req, 4), SVM_EDU_PRQ_RESP_SUCCESS), 8);
-	is_u64(wait_record(), SVM_EDU_CS_SUCCESS, "success answer: the descriptor completes");
+	is_u64(fg_wait_status(&fg, rec_pa), SVM_EDU_CS_SUCCESS, "success answer: the descriptor completes");
 	is_u64(fg.ram[frame + 103], 0x77, "and its data reached the new page");
 	is_u64(fg_counter(&fg, SVM_EDU_CNT_PAGE_RESP_OK), 1, "success answer counted");
 	teardown();
@@ -123,18 +96,18 @@ static void test_failure_and_drain(void)
 
 	setup(16);
 	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
-	ok(wait_request(1), "page request");
+	ok(fg_wait_prq_tail(&fg, 1), "page request");
 	id = svm_edu_ld_le(fg.ram + PRQ, 4);
 	svm_edu_core_write(&fg.core, SVM_EDU_REG_PRQ_RESP,
 			   SVM_EDU_PRQ_RESP(id, SVM_EDU_PRQ_RESP_FAILURE), 8);
-	is_u64(wait_record(), SVM_EDU_CS_PAGE_FAULT, "failure answer: page fault");
+	is_u64(fg_wait_status(&fg, rec_pa), SVM_EDU_CS_PAGE_FAULT, "failure answer: page fault");
 	is_u64(svm_edu_ld_le(fg.ram + rec_pa + 8, 8), VA + 4096, "at the unmapped page");
 	is_u64(svm_edu_ld_le(fg.ram + rec_pa + 4, 4), 96, "after the bytes that fit");
 
 	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
-	ok(wait_request(2), "another page request");
+	ok(fg_wait_prq_tail(&fg, 2), "another page request");
 	fg_inv(&fg, &drain, 1);
-	is_u64(wait_record(), SVM_EDU_CS_PAGE_FAULT, "DRAIN withdraws it: the descriptor completes");
+	is_u64(fg_wait_status(&fg, rec_pa), SVM_EDU_CS_PAGE_FAULT, "DRAIN withdraws it: the descriptor completes");
 	fg_set_reg(&fg, SVM_EDU_REG_ERROR, ~0u);
 	svm_edu_core_write(&fg.core, SVM_EDU_REG_PRQ_RESP,
 			   SVM_EDU_PRQ_RESP(svm_edu_ld_le(fg.ram + PRQ + 32, 4),
@@ -151,26 +124,26 @@ static void test_overflow_and_no_bof(void)
 {
 	setup(2);
 	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
-	ok(wait_request(1), "page request");
+	ok(fg_wait_prq_tail(&fg, 1), "page request");
 	svm_edu_core_write(&fg.core, SVM_EDU_REG_PRQ_RESP,
 			   SVM_EDU_PRQ_RESP(svm_edu_ld_le(fg.ram + PRQ, 4),
 					    SVM_EDU_PRQ_RESP_FAILURE), 8);
-	wait_record();
+	fg_wait_status(&fg, rec_pa);
 	/* head not advanced: a 2-entry ring is full with one request */
 	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
-	is_u64(wait_record(), SVM_EDU_CS_PAGE_FAULT, "full ring: the fault completes at once");
+	is_u64(fg_wait_status(&fg, rec_pa), SVM_EDU_CS_PAGE_FAULT, "full ring: the fault completes at once");
 	ok(fg_reg(&fg, SVM_EDU_REG_ERROR) & SVM_EDU_ERR_PRQ_OVERFLOW, "ERROR.PRQ_OVERFLOW");
 	is_u64(fg_counter(&fg, SVM_EDU_CNT_PRQ_OVERFLOWS), 1, "overflow counted");
 	fg_set_reg(&fg, SVM_EDU_REG_PRQ_HEAD, 1);
 	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
-	ok(wait_request(0), "after the driver consumed it, requests flow again");
+	ok(fg_wait_prq_tail(&fg, 0), "after the driver consumed it, requests flow again");
 	svm_edu_core_write(&fg.core, SVM_EDU_REG_PRQ_RESP,
 			   SVM_EDU_PRQ_RESP(svm_edu_ld_le(fg.ram + PRQ + 32, 4),
 					    SVM_EDU_PRQ_RESP_FAILURE), 8);
-	wait_record();
+	fg_wait_status(&fg, rec_pa);
 
 	submit_fill(0);
-	is_u64(wait_record(), SVM_EDU_CS_PAGE_FAULT, "without block-on-fault: partial completion");
+	is_u64(fg_wait_status(&fg, rec_pa), SVM_EDU_CS_PAGE_FAULT, "without block-on-fault: partial completion");
 	is_u64(fg_counter(&fg, SVM_EDU_CNT_PAGE_REQUESTS), 2, "and no page request");
 	teardown();
 }
@@ -179,7 +152,7 @@ static void test_reset_while_parked(void)
 {
 	setup(16);
 	submit_fill(SVM_EDU_DESC_F_BLOCK_ON_FAULT);
-	ok(wait_request(1), "page request");
+	ok(fg_wait_prq_tail(&fg, 1), "page request");
 	fg_set_reg(&fg, SVM_EDU_REG_CTRL, SVM_EDU_CTRL_RESET);
 	usleep(20000);
 	is_u64(fg.ram[rec_pa], 0, "reset: the parked descriptor is dropped, no record");
