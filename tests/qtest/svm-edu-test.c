@@ -451,6 +451,18 @@ static void set_gen(Fixture *f, uint32_t gen)
     invalidate(f, SVM_EDU_INV_PASID_CACHE, 0);
 }
 
+/* A device with @props, one page mapped at VA, the binding at @gen. */
+static uint64_t setup_bound(Fixture *f, const char *props, uint32_t gen)
+{
+    uint64_t frame;
+
+    setup(f, props);
+    frame = alloc_frame(f);
+    map4k(f, VA, frame, USER_RW);
+    set_gen(f, gen);
+    return frame;
+}
+
 /*
  * A descriptor of a binding that has ended (its bind_gen is not the PASID
  * entry's GEN) is aborted: no access, no record. x-run-ended-binding runs
@@ -462,10 +474,7 @@ static void test_ended_binding(void)
     uint64_t frame, info;
     uint32_t slot;
 
-    setup(&f, "");
-    frame = alloc_frame(&f);
-    map4k(&f, VA, frame, USER_RW);
-    set_gen(&f, 5);
+    frame = setup_bound(&f, "", 5);
     g_assert_cmpuint(submit_gen(&f, SVM_EDU_OP_FILL, 0, VA, 64,
                                 0x1111111111111111ull, 5), ==,
                      SVM_EDU_CS_SUCCESS);
@@ -481,10 +490,7 @@ static void test_ended_binding(void)
     g_assert_cmphex(rd32(&f, SVM_EDU_REG_ERROR), ==, 0);
     teardown(&f);
 
-    setup(&f, ",x-run-ended-binding=on");
-    frame = alloc_frame(&f);
-    map4k(&f, VA, frame, USER_RW);
-    set_gen(&f, 5);
+    frame = setup_bound(&f, ",x-run-ended-binding=on", 5);
     g_assert_cmpuint(submit_gen(&f, SVM_EDU_OP_FILL, 0, VA, 64,
                                 0x2222222222222222ull, 4), ==,
                      SVM_EDU_CS_SUCCESS);
