@@ -288,6 +288,7 @@ void svm_edu_flush_range(struct svm_edu_dev *sdev, u32 pasid,
 u32 svm_edu_pasid_install(struct svm_edu_dev *sdev, u32 pasid, u64 flags,
 			  u64 pgd);
 void svm_edu_pasid_block(struct svm_edu_dev *sdev, u32 pasid);
+void svm_edu_pasid_clear_root(struct svm_edu_dev *sdev, u32 pasid);
 extern unsigned int svm_edu_whole_pasid_pages;
 
 /* svm_edu_submit.c */
@@ -317,6 +318,7 @@ enum svm_edu_inject {
 	SVM_EDU_INJ_UNLINK_FIRST,
 	SVM_EDU_INJ_SKIP_DRAIN,
 	SVM_EDU_INJ_PRQ_STALL_BLOCKS,
+	SVM_EDU_INJ_ROOT_FIRST,
 	SVM_EDU_NR_INJECT
 };
 extern bool svm_edu_inject[SVM_EDU_NR_INJECT];

@@ -267,7 +267,9 @@ static void svm_edu_bond_unlink(struct svm_edu_bond *bond)
  * The PASID is blocked before the bond leaves the mm's list: in between,
  * invalidations still reach the device, so a munmap cannot slip through
  * while the entry is valid. Test-only knobs: unbind_gap_ms holds the two
- * steps apart, unlink_first swaps them back (the old bug).
+ * steps apart, unlink_first swaps them back (the old bug); root_first
+ * clears the root of the still valid entry first and holds the gap there
+ * (the old teardown order).
  */
 static void svm_edu_bond_block(struct svm_edu_bond *bond, bool gap)
 {
@@ -283,6 +285,13 @@ static void svm_edu_bond_block(struct svm_edu_bond *bond, bool gap)
 		if (gap_ms)
 			msleep(gap_ms);
 		svm_edu_pasid_block(sdev, smm->pasid);
+	} else if (svm_edu_inject[SVM_EDU_INJ_ROOT_FIRST]) {
+		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
+		svm_edu_pasid_clear_root(sdev, smm->pasid);
+		if (gap_ms)
+			msleep(gap_ms);
+		svm_edu_pasid_block(sdev, smm->pasid);
+		svm_edu_bond_unlink(bond);
 	} else {
 		svm_edu_pasid_block(sdev, smm->pasid);
 		if (gap_ms)

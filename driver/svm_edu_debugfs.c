@@ -3,14 +3,15 @@
  * svm_edu: debugfs, for tests and for people looking inside.
  *
  * svm_edu/inject/{skip_flush,short_flush,wrong_pasid,skip_release,keep_iotlb,
- *		  unlink_first,skip_drain,prq_stall_blocks}
+ *		  unlink_first,skip_drain,prq_stall_blocks,root_first}
  *	Fault injection, TEST ONLY: each makes the driver deliberately wrong
  *	so that the device's stale checker can be shown to catch it. Off by
  *	default.
  * svm_edu/inject/unbind_gap_ms
  *	TEST ONLY: an unbind sleeps this long between blocking the PASID and
  *	unlinking the bond from the mm's notifier (0: no gap), so that a
- *	test can race a munmap against it.
+ *	test can race a munmap against it; with root_first, between
+ *	clearing the root and blocking the PASID.
  * svm_edu/inject/prq_stall_ms
  *	TEST ONLY: every page request's page stays "under I/O" this long: the
  *	fault is retried (and given up like a real one) until then; with
@@ -54,6 +55,7 @@ static const char *const inject_names[SVM_EDU_NR_INJECT] = {
 	[SVM_EDU_INJ_UNLINK_FIRST] = "unlink_first",
 	[SVM_EDU_INJ_SKIP_DRAIN] = "skip_drain",
 	[SVM_EDU_INJ_PRQ_STALL_BLOCKS] = "prq_stall_blocks",
+	[SVM_EDU_INJ_ROOT_FIRST] = "root_first",
 };
 
 static const char *const policy_names[] = {

@@ -316,6 +316,31 @@ u32 svm_edu_pasid_install(struct svm_edu_dev *sdev, u32 pasid, u64 flags,
 }
 
 /**
+ * svm_edu_pasid_clear_root() - TEST ONLY: 66b4d52's teardown order
+ * @sdev: the device
+ * @pasid: a VALID entry
+ *
+ * For the root_first knob: clears the root while the flags still say
+ * VALID, and drops the device's copy of the entry (as an eviction by
+ * another PASID would), so that the device reads the torn entry until
+ * svm_edu_pasid_block() follows. The device must refuse it. Safe in
+ * atomic context.
+ */
+void svm_edu_pasid_clear_root(struct svm_edu_dev *sdev, u32 pasid)
+{
+	__le64 *pe = pasid_entry(sdev, pasid);
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&sdev->inv_lock, irqflags);
+	WRITE_ONCE(pe[SVM_EDU_PE_PGD / 8], 0);
+	if (!sdev->fenced && iq_reserve(sdev, 2)) {
+		iq_put(sdev, SVM_EDU_INV_PASID_CACHE, pasid, 0, 0);
+		iq_commit(sdev);
+	}
+	spin_unlock_irqrestore(&sdev->inv_lock, irqflags);
+}
+
+/**
  * svm_edu_pasid_block() - block a PASID on the device
  * @sdev: the device
  * @pasid: the entry

@@ -2,11 +2,12 @@
 /*
  * svm_edu: sysfs attributes of the PCI function.
  *
- *   hw_version, caps, irq_count
+ *   hw_version, caps, irq_count, device_error
  *   hw_counters/<name>    the device's counters (BAR0), one value per file
  *   drv_counters/<name>   the driver's counters for this device
  */
 #include <linux/device.h>
+#include <linux/kernel.h>
 #include <linux/sysfs.h>
 
 #include "svm_edu.h"
@@ -45,10 +46,38 @@ static ssize_t irq_count_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(irq_count);
 
+/*
+ * The device's sticky error bits (SVM_EDU_ERR_*): what it refused since
+ * they were last cleared. Writing a mask clears those bits.
+ */
+static ssize_t device_error_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct svm_edu_dev *sdev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%#x\n", svm_edu_read32(sdev, SVM_EDU_REG_ERROR));
+}
+
+static ssize_t device_error_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t count)
+{
+	struct svm_edu_dev *sdev = dev_get_drvdata(dev);
+	u32 mask;
+	int ret = kstrtou32(buf, 0, &mask);
+
+	if (ret)
+		return ret;
+	svm_edu_write32(sdev, SVM_EDU_REG_ERROR, mask);
+	return count;
+}
+static DEVICE_ATTR_RW(device_error);
+
 static struct attribute *svm_edu_attrs[] = {
 	&dev_attr_hw_version.attr,
 	&dev_attr_caps.attr,
 	&dev_attr_irq_count.attr,
+	&dev_attr_device_error.attr,
 	NULL,
 };
 

@@ -90,6 +90,12 @@ int svmedu_drv_counter(const struct svmedu *d, const char *name,
 
 /* Write @text to a sysfs or debugfs file. 0 or -errno. */
 int svmedu_write_file(const char *path, const char *text);
+/*
+ * The device's sticky error bits (SVM_EDU_ERR_*) into @bits; then clear
+ * the bits in @clear (0: none).
+ */
+int svmedu_device_error(const struct svmedu *d, uint32_t clear,
+			uint32_t *bits);
 
 /* debugfs (root only): the IOTLB probe, checker policy, stale log size. */
 struct svmedu_probe {

@@ -71,6 +71,25 @@ int svmedu_drv_counter(const struct svmedu *d, const char *name, uint64_t *val)
 	return read_counter(d, "drv_counters", name, val);
 }
 
+int svmedu_device_error(const struct svmedu *d, uint32_t clear,
+			uint32_t *bits)
+{
+	char path[96], buf[32], text[16];
+	int err;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/svm-edu%d/device/device_error",
+		 d->instance);
+	err = read_file(path, buf, sizeof(buf));
+	if (err)
+		return err;
+	if (sscanf(buf, "%" SCNx32, bits) != 1)
+		return -EINVAL;
+	if (!clear)
+		return 0;
+	snprintf(text, sizeof(text), "%#x", clear);
+	return svmedu_write_file(path, text);
+}
+
 int svmedu_probe(const struct svmedu *d, uint32_t pasid, const void *va,
 		 struct svmedu_probe *res)
 {
