@@ -75,7 +75,9 @@ uint64_t hw(struct ctx *c, const char *counter)
 {
 	uint64_t v = 0;
 
-	svmedu_hw_counter(&c->dev, counter, &v);
+	/* A misspelt name must not read as a quiet 0. */
+	if (svmedu_hw_counter(&c->dev, counter, &v))
+		diag("cannot read hw_counters/%s", counter);
 	return v;
 }
 
@@ -83,7 +85,8 @@ uint64_t drv(struct ctx *c, const char *counter)
 {
 	uint64_t v = 0;
 
-	svmedu_drv_counter(&c->dev, counter, &v);
+	if (svmedu_drv_counter(&c->dev, counter, &v))
+		diag("cannot read drv_counters/%s", counter);
 	return v;
 }
 
