@@ -16,7 +16,7 @@
 
 static const char *const knobs[] = {
 	"skip_flush", "short_flush", "wrong_pasid", "skip_release", "keep_iotlb",
-	"unlink_first", "skip_drain", "prq_stall_blocks",
+	"unlink_first", "skip_drain", "prq_stall_blocks", "no_fence",
 };
 
 static int cat(const char *path)
