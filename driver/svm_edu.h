@@ -319,6 +319,7 @@ enum svm_edu_inject {
 	SVM_EDU_INJ_SKIP_DRAIN,
 	SVM_EDU_INJ_PRQ_STALL_BLOCKS,
 	SVM_EDU_INJ_ROOT_FIRST,
+	SVM_EDU_INJ_NO_FENCE,
 	SVM_EDU_NR_INJECT
 };
 extern bool svm_edu_inject[SVM_EDU_NR_INJECT];

@@ -3,7 +3,8 @@
  * svm_edu: debugfs, for tests and for people looking inside.
  *
  * svm_edu/inject/{skip_flush,short_flush,wrong_pasid,skip_release,keep_iotlb,
- *		  unlink_first,skip_drain,prq_stall_blocks,root_first}
+ *		  unlink_first,skip_drain,prq_stall_blocks,root_first,
+ *		  no_fence}
  *	Fault injection, TEST ONLY: each makes the driver deliberately wrong
  *	so that the device's stale checker can be shown to catch it. Off by
  *	default.
@@ -56,6 +57,7 @@ static const char *const inject_names[SVM_EDU_NR_INJECT] = {
 	[SVM_EDU_INJ_SKIP_DRAIN] = "skip_drain",
 	[SVM_EDU_INJ_PRQ_STALL_BLOCKS] = "prq_stall_blocks",
 	[SVM_EDU_INJ_ROOT_FIRST] = "root_first",
+	[SVM_EDU_INJ_NO_FENCE] = "no_fence",
 };
 
 static const char *const policy_names[] = {

@@ -70,6 +70,24 @@ static void svm_edu_fence(struct svm_edu_dev *sdev, const char *why)
 	wake_up_all(&sdev->done_wq);
 }
 
+/*
+ * The device did not confirm a flush in time (queue not drained, WAIT not
+ * answered): fence it. Test-only bug no_fence: just return, as the old
+ * driver did, with the device still holding the old translation.
+ */
+static void svm_edu_flush_timeout(struct svm_edu_dev *sdev, const char *why)
+{
+	svm_edu_count(sdev, SVM_EDU_DC_WAIT_TIMEOUTS, 1);
+	if (svm_edu_inject[SVM_EDU_INJ_NO_FENCE]) {
+		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
+		dev_err_ratelimited(&sdev->pdev->dev,
+				    "%s (error %#x): not fenced (fault injection no_fence)\n",
+				    why, svm_edu_read32(sdev, SVM_EDU_REG_ERROR));
+		return;
+	}
+	svm_edu_fence(sdev, why);
+}
+
 /* Slots the device has not consumed yet; inv_lock held. */
 static u32 iq_used(struct svm_edu_dev *sdev)
 {
@@ -93,8 +111,7 @@ static bool iq_reserve(struct svm_edu_dev *sdev, u32 n)
 	}
 	while (SVM_EDU_IQ_ENTRIES - 1 - iq_used(sdev) < n) {
 		if (ktime_after(ktime_get(), deadline)) {
-			svm_edu_count(sdev, SVM_EDU_DC_WAIT_TIMEOUTS, 1);
-			svm_edu_fence(sdev, "invalidation queue does not drain");
+			svm_edu_flush_timeout(sdev, "invalidation queue does not drain");
 			return false;
 		}
 		cpu_relax();
@@ -139,9 +156,8 @@ static bool iq_commit(struct svm_edu_dev *sdev)
 	svm_edu_count(sdev, SVM_EDU_DC_DOORBELLS, 1);
 	while (READ_ONCE(*sdev->wait_word) != seq) {
 		if (!(++spins % 64) && ktime_after(ktime_get(), deadline)) {
-			svm_edu_count(sdev, SVM_EDU_DC_WAIT_TIMEOUTS, 1);
 			svm_edu_count(sdev, SVM_EDU_DC_WAIT_SPINS, spins);
-			svm_edu_fence(sdev, "invalidation WAIT not answered");
+			svm_edu_flush_timeout(sdev, "invalidation WAIT not answered");
 			return false;
 		}
 		cpu_relax();

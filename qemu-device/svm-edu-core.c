@@ -127,6 +127,7 @@ static void core_reset_locked(SvmEduCore *s)
     s->iq_tail = 0;
     s->iq_head = 0;
     s->iq_err_index = 0;
+    s->iq_stalled = false;
     s->probe_addr = 0;
     s->probe_pasid = 0;
     s->prq_base = 0;

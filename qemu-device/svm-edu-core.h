@@ -44,6 +44,7 @@ typedef enum SvmEduTraceKind {
     SVM_EDU_TR_STALE,       /* pasid va pa(cached) arg(fresh pa) */
     SVM_EDU_TR_FAULT,       /* pasid va fault */
     SVM_EDU_TR_DESC,        /* pasid arg(opcode) size(len) fault(status) */
+    SVM_EDU_TR_IQ_STALL,    /* pasid va(addr) size(order) arg(IQ index) */
 } SvmEduTraceKind;
 
 typedef struct SvmEduTrace {
@@ -102,9 +103,16 @@ typedef struct SvmEduConfig {
      * - run_ended_binding: a descriptor whose binding generation is not the
      *   PASID entry's any more runs under the PASID's current binding
      *   instead of being aborted.
+     * And one that breaks the device on purpose, to prove what the driver
+     * does when the device stops answering (x-iq-stall-addr):
+     * - iq_stall_addr: when the invalidation queue reaches a PAGE command
+     *   whose range holds this address (any PASID), it stops there: that
+     *   command, and everything queued behind it, is neither executed nor
+     *   consumed until the device is reset. 0: off.
      */
     bool keep_src_across_prq;
     bool run_ended_binding;
+    uint64_t iq_stall_addr;
 } SvmEduConfig;
 
 typedef struct SvmEduIotlbEntry {
@@ -198,6 +206,7 @@ typedef struct SvmEduCore {
     uint32_t iq_tail;
     uint32_t iq_head;
     uint32_t iq_err_index;
+    bool iq_stalled;        /* x-iq-stall-addr hit: until reset */
     uint64_t probe_addr;
     uint32_t probe_pasid;
     uint64_t prq_base;

@@ -11,6 +11,10 @@
  * held translations it covers killed, and the stale checker judges any
  * later use of one (the engine itself translates again after a wait).
  *
+ * The test property x-iq-stall-addr makes the queue stop at a PAGE command
+ * covering one address until reset: a device that never answers a WAIT,
+ * for the driver's fence (issue 13, finding 8).
+ *
  * SPDX-License-Identifier: MIT
  */
 #include "svm-edu-core.h"
@@ -111,6 +115,24 @@ bool svm_edu_inv_exec(SvmEduCore *s, uint32_t cmd, uint32_t pasid,
     return ok;
 }
 
+/*
+ * x-iq-stall-addr (tests only): a PAGE command whose range holds the
+ * address stops the queue, as an invalidation unit that hangs would.
+ */
+static bool iq_stalls_at(const SvmEduCore *s, uint32_t cmd, uint64_t addr)
+{
+    unsigned order = SVM_EDU_INV_CMD_ORDER(cmd);
+    uint64_t len;
+
+    if (!s->cfg.iq_stall_addr ||
+        SVM_EDU_INV_CMD_TYPE(cmd) != SVM_EDU_INV_PAGE ||
+        order > SVM_EDU_INV_ORDER_MAX) {
+        return false;
+    }
+    len = SVM_EDU_PAGE_SIZE << order;
+    return s->cfg.iq_stall_addr - addr < len;
+}
+
 void svm_edu_iq_doorbell(SvmEduCore *s, uint32_t tail)
 {
     uint8_t buf[SVM_EDU_INV_DESC_SIZE];
@@ -126,8 +148,8 @@ void svm_edu_iq_doorbell(SvmEduCore *s, uint32_t tail)
         return;
     }
     s->iq_tail = tail;
-    /* At most one lap of the ring per doorbell. */
-    while (s->iq_head != s->iq_tail && n++ < s->iq_size) {
+    /* At most one lap of the ring per doorbell; none while stalled. */
+    while (!s->iq_stalled && s->iq_head != s->iq_tail && n++ < s->iq_size) {
         uint64_t at = s->iq_base + (uint64_t)s->iq_head * sizeof(buf);
         uint32_t cmd, pasid, data;
         uint64_t addr;
@@ -145,6 +167,13 @@ void svm_edu_iq_doorbell(SvmEduCore *s, uint32_t tail)
         pasid = svm_edu_ld_le(buf + 4, 4);
         addr = svm_edu_ld_le(buf + 8, 8);
         data = svm_edu_ld_le(buf + 16, 4);
+        if (iq_stalls_at(s, cmd, addr)) {
+            /* Head stays on it: not executed, not consumed, until reset. */
+            s->iq_stalled = true;
+            svm_edu_trace(s, SVM_EDU_TR_IQ_STALL, pasid, addr, 0,
+                          SVM_EDU_INV_CMD_ORDER(cmd), s->iq_head, 0);
+            break;
+        }
         if (svm_edu_ld_le(buf + 20, 4) || svm_edu_ld_le(buf + 24, 8) ||
             !svm_edu_inv_exec(s, cmd, pasid, addr, data, true)) {
             svm_edu_guest_error(s, SVM_EDU_ERR_IQ_DESC,

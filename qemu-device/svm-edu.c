@@ -250,6 +250,9 @@ static void svm_edu_trace_event(void *opaque, const SvmEduTrace *ev)
     case SVM_EDU_TR_DESC:
         trace_svm_edu_desc(ev->pasid, ev->arg, ev->size, ev->fault);
         break;
+    case SVM_EDU_TR_IQ_STALL:
+        trace_svm_edu_iq_stall(ev->arg, ev->pasid, ev->va, ev->size);
+        break;
     }
 }
 
@@ -409,6 +412,11 @@ static const Property svm_edu_properties[] = {
                      cfg.keep_src_across_prq, false),
     DEFINE_PROP_BOOL("x-run-ended-binding", SvmEduState,
                      cfg.run_ended_binding, false),
+    /*
+     * Not an old behaviour but a broken device: the invalidation queue
+     * stops at a PAGE command covering this address until reset (0: off).
+     */
+    DEFINE_PROP_UINT64("x-iq-stall-addr", SvmEduState, cfg.iq_stall_addr, 0),
 };
 
 static const VMStateDescription svm_edu_vmstate = {

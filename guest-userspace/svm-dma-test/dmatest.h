@@ -36,17 +36,30 @@ struct scenario {
 	 * Or a device property that brings an old device behaviour back: the
 	 * negative control then runs only with --device-negative, in a guest
 	 * booted with that property on.
+	 *
+	 * With a knob as well, the property is not the negative control but
+	 * a condition both runs need (a device that stops answering, with
+	 * its value: "x-iq-stall-addr=0x..."): the ordinary run reports the
+	 * scenario as SKIP, and --device-negative runs its positive run and
+	 * then its negative control with the knob (needs_device()).
 	 */
 	const char *dev_prop;
 };
 
+static inline bool needs_device(const struct scenario *s)
+{
+	return s->dev_prop && s->knob;
+}
+
 extern const struct scenario scen_basic[], scen_unmap[], scen_exit[],
 	scen_badinput[], scen_cow[], scen_prot[], scen_numa[], scen_huge[],
 	scen_ksm[], scen_zap[], scen_fault[], scen_isolation[], scen_lifecycle[],
-	scen_lc_prq[], scen_lc_entry[], scen_lc_iq[];
+	scen_lc_prq[], scen_lc_entry[], scen_lc_iq[], scen_lc_fence[];
 
 /* --remove-test (remove.c), --ioctl-fuzz and --kill-storm (robust.c) */
 int remove_test(void);
+/* The PCI address of svm-edu0 ("0000:00:01.0"); 0 or -errno (remove.c). */
+int pci_addr(char *buf, size_t len);
 /* --rmmod-after-close (rmmod.c): runs without a binding of its own */
 int rmmod_after_close(unsigned int rounds);
 int ioctl_fuzz(struct ctx *c, unsigned int seconds);

@@ -23,6 +23,7 @@ static const struct scenario *const groups[] = {
 	scen_basic, scen_unmap, scen_prot, scen_cow, scen_numa, scen_huge,
 	scen_ksm, scen_zap, scen_exit, scen_fault, scen_badinput, scen_isolation,
 	scen_lifecycle, scen_lc_prq, scen_lc_entry, scen_lc_iq,
+	scen_lc_fence,
 };
 
 #define for_each_scenario(s)						\
@@ -79,22 +80,12 @@ static void rebind(struct ctx *c)
 		diag("rebind failed");
 }
 
-static void run(struct ctx *c, const struct scenario *s)
+/* The negative control with the scenario's fault-injection knob. */
+static void run_knob_negative(struct ctx *c, const struct scenario *s)
 {
 	char what[160];
 	int r;
 
-	running = s->name;
-	alarm(SCENARIO_SECONDS);
-	svmedu_set_policy(&c->dev, "report");
-	r = s->run(c, false);
-	report(r, s->name, s->path);
-	if (s->dev_prop && r != SKIP)
-		diag("%s: its negative control needs the device property %s "
-		     "(svm-dma-test --device-negative in a guest booted with it)",
-		     s->name, s->dev_prop);
-	if (!s->knob || r == SKIP)
-		return;
 	if (svmedu_inject(s->knob, true)) {
 		diag("cannot switch %s on (debugfs mounted? root?)", s->knob);
 		report(FAIL, s->name, "negative control");
@@ -108,6 +99,31 @@ static void run(struct ctx *c, const struct scenario *s)
 	snprintf(what, sizeof(what), "negative control: %s makes the checker fire",
 		 s->knob);
 	report(r, s->name, what);
+}
+
+static void run(struct ctx *c, const struct scenario *s)
+{
+	int r;
+
+	running = s->name;
+	/* Not a skip: it is reported by the boot that has the device. */
+	if (needs_device(s)) {
+		diag("%s needs a device booted with %s: it runs with "
+		     "--device-negative (tests/guest/device-negative.sh)",
+		     s->name, s->dev_prop);
+		return;
+	}
+	alarm(SCENARIO_SECONDS);
+	svmedu_set_policy(&c->dev, "report");
+	r = s->run(c, false);
+	report(r, s->name, s->path);
+	if (s->dev_prop && r != SKIP)
+		diag("%s: its negative control needs the device property %s "
+		     "(svm-dma-test --device-negative in a guest booted with it)",
+		     s->name, s->dev_prop);
+	if (!s->knob || r == SKIP)
+		return;
+	run_knob_negative(c, s);
 }
 
 /* The negative control of a scenario whose broken behaviour is the device's. */
@@ -124,6 +140,13 @@ static void run_device_negative(struct ctx *c, const struct scenario *s)
 	running = s->name;
 	alarm(SCENARIO_SECONDS);
 	svmedu_set_policy(&c->dev, "report");
+	if (needs_device(s)) {
+		/* Both runs need the device; the negative control is the knob's. */
+		r = s->run(c, false);
+		report(r == SKIP ? FAIL : r, s->name, s->path);
+		run_knob_negative(c, s);
+		return;
+	}
 	r = s->run(c, true);
 	rebind(c);
 	snprintf(what, sizeof(what),
@@ -211,7 +234,7 @@ int main(int argc, char **argv)
 	if (list) {
 		for_each_scenario(s)
 			printf("%-22s %-22s %s\n", s->name,
-			       s->knob ? s->knob : s->dev_prop ? s->dev_prop : "-",
+			       s->dev_prop ? s->dev_prop : s->knob ? s->knob : "-",
 			       s->path);
 		return 0;
 	}

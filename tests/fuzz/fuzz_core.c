@@ -56,6 +56,9 @@ static void check_invariants(FakeGuest *fg)
         }
     }
 
+    /* Only x-iq-stall-addr stops the invalidation queue. */
+    assert(!s->iq_stalled || s->cfg.iq_stall_addr);
+
     assert(s->sq_size == 0 || s->sq_head < s->sq_size ||
            s->sq_size > SVM_EDU_RING_MAX || (s->sq_size & (s->sq_size - 1)));
     for (i = 0; i < s->cfg.iotlb_entries; i++) {
@@ -89,6 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.stale_policy = knobs & 3;
     cfg.keep_src_across_prq = knobs & 4;
     cfg.run_ended_binding = knobs & 8;
+    cfg.iq_stall_addr = (knobs & 16) ? VA + 0x1000 : 0;
     fg_ram_size = FG_FRAMES + 64 * 4096;    /* enough for this process */
     fg_init(&fg, &cfg);
     fg_enable(&fg);

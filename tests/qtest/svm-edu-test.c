@@ -114,6 +114,20 @@ static uint64_t map4k(Fixture *f, uint64_t va, uint64_t pa, uint64_t flags)
     return table;
 }
 
+/* The device's registers, as after probe (also after a CTRL.RESET). */
+static void program(Fixture *f)
+{
+    wr64(f, SVM_EDU_REG_PASID_TABLE, PASID_TABLE);
+    wr32(f, SVM_EDU_REG_PASID_ENTRIES, 64);
+    wr64(f, SVM_EDU_REG_SQ_BASE, SQ_BASE);
+    wr32(f, SVM_EDU_REG_SQ_SIZE, 64);
+    wr64(f, SVM_EDU_REG_IQ_BASE, IQ_BASE);
+    wr32(f, SVM_EDU_REG_IQ_SIZE, 64);
+    wr32(f, SVM_EDU_REG_CTRL, SVM_EDU_CTRL_ENABLE);
+    f->sq_tail = 0;
+    f->iq_tail = 0;
+}
+
 static void setup(Fixture *f, const char *extra)
 {
     /* Firmware as Debian's seabios and qemu-system-data install it. */
@@ -129,21 +143,13 @@ static void setup(Fixture *f, const char *extra)
     f->pt_next = PT_POOL;
     f->frame_next = FRAMES;
     f->root = alloc_table(f);
-    f->sq_tail = 0;
-    f->iq_tail = 0;
 
     /* PASID 1: this address space, writable, A/D */
     qtest_memset(f->qts, PASID_TABLE, 0, 64 * SVM_EDU_PASID_ENTRY_SIZE);
     qtest_writeq(f->qts, PASID_TABLE + 32 + SVM_EDU_PE_FLAGS,
                  SVM_EDU_PE_VALID | SVM_EDU_PE_WRITE | SVM_EDU_PE_AD);
     qtest_writeq(f->qts, PASID_TABLE + 32 + SVM_EDU_PE_PGD, f->root);
-    wr64(f, SVM_EDU_REG_PASID_TABLE, PASID_TABLE);
-    wr32(f, SVM_EDU_REG_PASID_ENTRIES, 64);
-    wr64(f, SVM_EDU_REG_SQ_BASE, SQ_BASE);
-    wr32(f, SVM_EDU_REG_SQ_SIZE, 64);
-    wr64(f, SVM_EDU_REG_IQ_BASE, IQ_BASE);
-    wr32(f, SVM_EDU_REG_IQ_SIZE, 64);
-    wr32(f, SVM_EDU_REG_CTRL, SVM_EDU_CTRL_ENABLE);
+    program(f);
     map4k(f, REC_VA, alloc_frame(f), USER_RW);
 }
 
@@ -570,6 +576,72 @@ static void finding1(const char *extra, bool keep_src)
     teardown(&f);
 }
 
+/*
+ * x-iq-stall-addr (issue 13, finding 8): the invalidation queue stops at a
+ * PAGE command covering the address: neither it nor the WAIT behind it
+ * runs, IQ_HEAD stays on it, the DMA engine goes on. CTRL.RESET clears
+ * the stall; QEMU quits cleanly with the queue stalled.
+ */
+#define STALL_VA    (VA + 0x1000)
+
+/* Queue a PAGE of @addr and a WAIT writing @token; ring the doorbell. */
+static uint32_t queue_page_wait(Fixture *f, uint64_t addr, uint32_t token)
+{
+    uint32_t page = f->iq_tail;
+    uint64_t at = IQ_BASE + page * SVM_EDU_INV_DESC_SIZE;
+
+    qtest_memset(f->qts, at, 0, 2 * SVM_EDU_INV_DESC_SIZE);
+    qtest_writel(f->qts, at, SVM_EDU_INV_PAGE);
+    qtest_writel(f->qts, at + 4, 1);
+    qtest_writeq(f->qts, at + 8, addr);
+    at += SVM_EDU_INV_DESC_SIZE;
+    qtest_writel(f->qts, at, SVM_EDU_INV_WAIT | SVM_EDU_INV_WAIT_STATUS);
+    qtest_writeq(f->qts, at + 8, WAIT_STATUS);
+    qtest_writel(f->qts, at + 16, token);
+    f->iq_tail = (f->iq_tail + 2) % 64;
+    wr32(f, SVM_EDU_REG_IQ_TAIL, f->iq_tail);
+    return page;
+}
+
+static void test_iq_stall(void)
+{
+    Fixture f;
+    uint32_t page;
+
+    setup(&f, ",x-iq-stall-addr=0x7f0000001000");
+    map4k(&f, VA, alloc_frame(&f), USER_RW);
+    map4k(&f, STALL_VA, alloc_frame(&f), USER_RW);
+    g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, VA, 8192,
+                            0x1111111111111111ull), ==, SVM_EDU_CS_SUCCESS);
+    invalidate(&f, SVM_EDU_INV_PAGE, VA);       /* another page: runs */
+
+    qtest_writel(f.qts, WAIT_STATUS, 0);
+    page = queue_page_wait(&f, STALL_VA, 0x5a11);
+    g_assert_cmphex(qtest_readl(f.qts, WAIT_STATUS), ==, 0);
+    g_assert_cmpuint(rd32(&f, SVM_EDU_REG_IQ_HEAD), ==, page);
+    wr32(&f, SVM_EDU_REG_PROBE_PASID, 1);
+    wr64(&f, SVM_EDU_REG_PROBE_ADDR, STALL_VA);
+    g_assert_true(rd64(&f, SVM_EDU_REG_PROBE_RESULT) & SVM_EDU_PROBE_HIT);
+    queue_page_wait(&f, VA, 0x5a12);            /* behind it: not run */
+    g_assert_cmphex(qtest_readl(f.qts, WAIT_STATUS), ==, 0);
+    g_assert_cmpuint(rd32(&f, SVM_EDU_REG_IQ_HEAD), ==, page);
+    g_assert_cmphex(rd32(&f, SVM_EDU_REG_ERROR), ==, 0);
+    /* The engine is not stalled. */
+    g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, STALL_VA, 64,
+                            0x2222222222222222ull), ==, SVM_EDU_CS_SUCCESS);
+
+    wr32(&f, SVM_EDU_REG_CTRL, SVM_EDU_CTRL_RESET);
+    g_assert_cmpuint(rd32(&f, SVM_EDU_REG_IQ_HEAD), ==, 0);
+    program(&f);
+    invalidate(&f, SVM_EDU_INV_PAGE, VA);       /* runs again */
+    g_assert_cmpuint(rd32(&f, SVM_EDU_REG_IQ_HEAD), ==, 2);
+
+    /* Stalled again, and left so: quitting QEMU must not hang. */
+    page = queue_page_wait(&f, STALL_VA, 0x5a13);
+    g_assert_cmpuint(rd32(&f, SVM_EDU_REG_IQ_HEAD), ==, page);
+    teardown(&f);
+}
+
 static void test_src_across_prq(void)
 {
     finding1(",stale-check=use-stale", false);
@@ -592,5 +664,6 @@ int main(int argc, char **argv)
     qtest_add_func("/svm-edu/src-across-prq", test_src_across_prq);
     qtest_add_func("/svm-edu/src-across-prq/keep-src",
                    test_src_across_prq_negative);
+    qtest_add_func("/svm-edu/iq-stall", test_iq_stall);
     return g_test_run();
 }
