@@ -16,6 +16,9 @@
 #                SOAK_SECONDS (default 600) each for the ioctl fuzzer and
 #                the stress run, the counted runs scaled to match, and the
 #                device-core fuzzer for as long, on every KERNEL
+#   make mutants the historical SVA driver bugs of tests/mutants, one at a
+#                time: each must be killed by its scenarios (6.12 unless
+#                KERNEL= is given; MUTANTS="name ..." picks some)
 #
 # Both install what they need (Debian packages, QEMU source, guest kernels)
 # on first use. Everything built lands in build/.
@@ -61,7 +64,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_
 FUZZER := $(B)/fuzz/fuzz_core
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps qemu qemus matrix kernel module userspace initramfs guest run unit fuzz soak \
+.PHONY: all deps qemu qemus matrix kernel module userspace initramfs guest run unit fuzz soak mutants \
 	test bench install-lib versions clean distclean help FORCE
 
 all: guest
@@ -180,6 +183,13 @@ matrix: unit $(FUZZER) qemus
 
 versions:
 	@bash scripts/versions.sh
+
+# The historical SVA bugs of tests/mutants, one at a time (6.12 unless
+# KERNEL= is given): scripts/mutants.sh, table in docs/testing.md.
+MUTANTS_KERNEL := $(if $(filter command line environment,$(origin KERNEL)),$(KERNEL),6.12)
+mutants: deps
+	@$(MAKE) --no-print-directory guest KERNEL=$(MUTANTS_KERNEL)
+	bash scripts/mutants.sh $(MUTANTS_KERNEL) $(MUTANTS)
 
 SOAK_SECONDS ?= 600
 soak: deps $(FUZZER) qemu

@@ -14,6 +14,9 @@
 # host lacks (the one the headers' .kernelvariables names) or kbuild tools
 # the host cannot run (they need a newer glibc). SVM_BUILDROOT=1 or 0 forces
 # the choice. 'modules' is the target unless MAKE-ARGS names one.
+# SVM_MOD_SRC (a folder with driver/ and include/, default the project)
+# and SVM_MOD_OUT (default build/module/SERIES) let make mutants build a
+# patched copy beside the real module.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,13 +25,15 @@ shift
 kdir_file=$SVM_BUILD/kernel/$series/kdir
 [ -f "$kdir_file" ] || die "$kdir_file is missing (scripts/kernel.sh $series)"
 kdir=$(cat "$kdir_file")
-mod=$SVM_BUILD/module/$series/driver
+src=${SVM_MOD_SRC:-$SVM_TOP}
+out=${SVM_MOD_OUT:-$SVM_BUILD/module/$series}
+mod=$out/driver
 
 # The sources, linked (relative links: the same inside the build root).
 mkdir -p "$mod"
 find "$mod" -maxdepth 1 -type l -delete
-ln -sfnr "$SVM_TOP/include" "$SVM_BUILD/module/$series/include"
-for f in "$SVM_TOP"/driver/*; do
+ln -sfnr "$src/include" "$out/include"
+for f in "$src"/driver/*; do
 	ln -sfr "$f" "$mod/"
 done
 

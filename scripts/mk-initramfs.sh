@@ -6,12 +6,13 @@
 # Contents: busybox (static), /init (scripts/guest-init), svm_edu.ko built for
 # SERIES, the guest binaries from build/guest/bin and the shared libraries
 # they need (libpci has no static build on Debian 12), and tests/guest/.
+# SVM_KO overrides the module (make mutants packs a mutated driver).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 series=${1:?usage: mk-initramfs.sh SERIES OUTPUT}
 output=${2:?usage: mk-initramfs.sh SERIES OUTPUT}
-ko=$SVM_BUILD/module/$series/driver/svm_edu.ko
+ko=${SVM_KO:-$SVM_BUILD/module/$series/driver/svm_edu.ko}
 bins=$SVM_BUILD/guest/bin
 [ -f "$ko" ] || die "$ko is missing (make module KERNEL=$series)"
 [ -x /bin/busybox ] || die "/bin/busybox is missing (busybox-static)"

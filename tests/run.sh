@@ -81,6 +81,7 @@ else
 	suite "unit: check-spec" sh "$SVM_TOP/tests/unit/check-spec.sh"
 	suite "unit: resolver" bash "$SVM_TOP/tests/resolver/test-resolve.sh"
 	suite "unit: resolver mutants" bash "$SVM_TOP/tests/resolver/check-mutants.sh"
+	suite "unit: driver mutants apply" bash "$SVM_TOP/tests/mutants/check-apply.sh"
 	for q in $SVM_TEST_QEMUS; do
 		out=$SVM_BUILD/$(qemu_out_name "$q")
 		suite "qtest: svm-edu-test on QEMU $q" env QTEST_QEMU_BINARY="$out/qemu-system-x86_64" \

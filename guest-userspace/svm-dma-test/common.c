@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "dmatest.h"
 
@@ -156,6 +157,30 @@ bool all_bytes(const void *buf, size_t len, uint8_t val)
 			return false;
 		}
 	return true;
+}
+
+uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+}
+
+unsigned int module_param_uint(const char *name, unsigned int dflt)
+{
+	char path[96];
+	unsigned int v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/svm_edu/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return dflt;
+	if (fscanf(f, "%u", &v) != 1)
+		v = dflt;
+	fclose(f);
+	return v;
 }
 
 uint64_t pat(uint8_t byte)

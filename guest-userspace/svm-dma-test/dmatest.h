@@ -104,6 +104,10 @@ void *spacer_map(size_t len);
 void spacer_take(void *spacer, size_t len);
 bool all_bytes(const void *buf, size_t len, uint8_t val);
 uint64_t pat(uint8_t byte);	/* the byte repeated 8 times */
+/* CLOCK_MONOTONIC in milliseconds */
+uint64_t now_ms(void);
+/* /sys/module/svm_edu/parameters/NAME, or @dflt when it cannot be read */
+unsigned int module_param_uint(const char *name, unsigned int dflt);
 /* mm_query.c: the node of a page (-1: unknown), online NUMA nodes. */
 int node_of(void *p);
 int nodes_online(void);

@@ -8,12 +8,17 @@
 
 #include "dmatest.h"
 
-/* One PASID per mm, shared by every file; unbinding one keeps the other. */
+/*
+ * One PASID per mm, shared by every file; unbinding one keeps the other:
+ * the binding they share must still translate (a FILL through it lands).
+ */
 static int bind_shared(struct ctx *c, bool negative)
 {
 	struct svm_edu_udesc nop = { .opcode = SVM_EDU_OP_NOP };
+	struct svm_edu_completion *rec = record(3);
+	uint8_t *p = map_pages(1);
 	struct svmedu a, b;
-	int ret = FAIL;
+	int ret = FAIL, st;
 
 	(void)negative;
 	if (svmedu_open(&a, 0) || svmedu_open(&b, 0))
@@ -27,12 +32,22 @@ static int bind_shared(struct ctx *c, bool negative)
 	EXPECT(svmedu_submit(&b, &nop, 1) == 0 &&
 	       svmedu_submit(&a, &nop, 1) == -ENOTCONN,
 	       "unbound file refuses, bound one still works");
+	EXPECT(p, "mmap");
+	memset(rec, 0, sizeof(*rec));
+	EXPECT(!svmedu_fill(&b, p, pat(0x5e), 4096, rec, SVM_EDU_UDESC_F_IRQ),
+	       "FILL through the other file");
+	st = svmedu_wait(&b, rec, 20000);
+	EXPECT(st == SVM_EDU_CS_SUCCESS && all_bytes(p, 4096, 0x5e),
+	       "the binding the files share stopped working at the first unbind: %s",
+	       svmedu_status_name(st));
 	EXPECT(svmedu_unbind(&a) == -ENOTCONN, "second unbind: ENOTCONN");
 	EXPECT(svmedu_bind(&a) == 0 && a.pasid == b.pasid, "rebind gets the same PASID");
 	ret = PASS;
 out:
 	svmedu_close(&a);
 	svmedu_close(&b);
+	if (p)
+		munmap(p, 4096);
 	return ret;
 }
 

@@ -70,14 +70,6 @@
 #define WT_THROTTLE_US	2000		/* one sleep per COPY: 0.4 s or more */
 #define WT_SPACER	16		/* pages */
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
-}
-
 /* The kernel log from now on: /dev/kmsg, positioned at its end. */
 static int kmsg_open(void)
 {

@@ -35,19 +35,6 @@
 #define HIGH		((1ULL << 56) - (1ULL << 40))	/* below TASK_SIZE */
 #define PARAM		"/sys/module/svm_edu/parameters/whole_pasid_pages"
 
-static unsigned int read_param(void)
-{
-	FILE *f = fopen(PARAM, "r");
-	unsigned int v = 64;
-
-	if (f) {
-		if (fscanf(f, "%u", &v) != 1)
-			v = 64;
-		fclose(f);
-	}
-	return v;
-}
-
 /* The device caches @p: a DMA read of it, then the probe. */
 static int cache_page(struct ctx *c, uint8_t *p, uint8_t *buf)
 {
@@ -109,7 +96,7 @@ static int overflow_run(struct ctx *c)
 
 static int iq_overflow(struct ctx *c, bool negative)
 {
-	unsigned int old = read_param();
+	unsigned int old = module_param_uint("whole_pasid_pages", 64);
 	char text[16];
 	int r;
 

@@ -38,27 +38,6 @@
 #define ENDED_MS	600	/* part 2: after C's exit */
 #define INJECT		"/sys/kernel/debug/svm_edu/inject/"
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
-}
-
-static unsigned int prq_timeout_ms(void)
-{
-	FILE *f = fopen("/sys/module/svm_edu/parameters/prq_timeout_ms", "r");
-	unsigned int v = 0;
-
-	if (f) {
-		if (fscanf(f, "%u", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
-}
-
 static bool wait_counter(struct ctx *c, const char *name, uint64_t from,
 			 unsigned int ms)
 {
@@ -223,7 +202,7 @@ static int stall_ends_with_binding(struct ctx *c, bool *late)
 
 static int prq_stall(struct ctx *c, bool negative)
 {
-	unsigned int tmo = prq_timeout_ms();
+	unsigned int tmo = module_param_uint("prq_timeout_ms", 0);
 	bool late1 = false, late2 = false;
 	char ms[16];
 	int r;

@@ -43,14 +43,6 @@ static void *map_untouched(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
-}
-
 /*
  * Hold the page-request window open: the driver answers page requests
  * from a threaded interrupt handler (SCHED_FIFO 50). SCHED_FIFO 99 threads

@@ -87,28 +87,37 @@ static int munmap_pasid(struct ctx *c, bool negative)
 	return remap_cycle(c, negative, 2);
 }
 
-static unsigned int threshold(void)
-{
-	FILE *f = fopen("/sys/module/svm_edu/parameters/whole_pasid_pages", "r");
-	unsigned int t = 0;
-
-	if (f) {
-		if (fscanf(f, "%u", &t) != 1)
-			t = 0;
-		fclose(f);
-	}
-	return t;
-}
-
 /*
  * Ranges at or above the threshold become one whole-PASID command. The
  * "below" case stays under 33 pages: from Linux 6.6, x86 reports a flush of
  * more pages than tlb_single_page_flush_ceiling (33) as [0, ULONG_MAX),
  * which the driver must (and does) treat as a whole-PASID flush too.
  */
+/* DMA into @n pages at @p: the device caches their translations. */
+static int cache_pages(struct ctx *c, uint8_t *p, size_t n)
+{
+	int st = dma_fill(c, p, pat(0x2c), n * 4096);
+
+	EXPECT(st == SVM_EDU_CS_SUCCESS, "FILL: %s", svmedu_status_name(st));
+	return PASS;
+}
+
+/* None of @n pages at @p (unmapped now) is still in the IOTLB. */
+static int none_cached(struct ctx *c, uint8_t *p, size_t n, const char *how)
+{
+	struct svmedu_probe pr;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		EXPECT(!svmedu_probe(&c->dev, c->dev.pasid, p + i * 4096, &pr) &&
+		       !pr.hit, "page %zu of %zu still cached after a %s flush",
+		       i, n, how);
+	return PASS;
+}
+
 static int whole_pasid(struct ctx *c, bool negative)
 {
-	unsigned int t = threshold(), below;
+	unsigned int t = module_param_uint("whole_pasid_pages", 0), below;
 	uint64_t whole, pages;
 	uint8_t *p;
 
@@ -124,6 +133,8 @@ static int whole_pasid(struct ctx *c, bool negative)
 	 */
 	p = map_pages(3 * below);
 	EXPECT(p, "mmap");
+	if (cache_pages(c, p + (size_t)below * 4096, below) != PASS)
+		return FAIL;
 	whole = drv(c, "whole_pasid_flushes");
 	pages = drv(c, "inv_pages");
 	munmap(p + (size_t)below * 4096, (size_t)below * 4096);
@@ -131,13 +142,24 @@ static int whole_pasid(struct ctx *c, bool negative)
 	       "%u pages (below the threshold) flushed as a whole PASID", below);
 	EXPECT(drv(c, "inv_pages") - pages >= below, "range flush covers %u pages",
 	       below);
+	if (none_cached(c, p + (size_t)below * 4096, below, "range") != PASS)
+		return FAIL;
 	munmap(p, (size_t)3 * below * 4096);
+	/*
+	 * At the threshold: a whole-PASID flush (on 6.6+ the kernel itself
+	 * reports more than 33 pages as the whole address space). Every
+	 * page must be gone from the IOTLB, whatever way it was flushed.
+	 */
 	p = map_pages(3 * t);
 	EXPECT(p, "mmap");
+	if (cache_pages(c, p + (size_t)t * 4096, t) != PASS)
+		return FAIL;
 	whole = drv(c, "whole_pasid_flushes");
 	munmap(p + (size_t)t * 4096, (size_t)t * 4096);
 	EXPECT(drv(c, "whole_pasid_flushes") > whole,
 	       "%u pages (the threshold) not flushed as a whole PASID", t);
+	if (none_cached(c, p + (size_t)t * 4096, t, "whole-PASID") != PASS)
+		return FAIL;
 	munmap(p, (size_t)3 * t * 4096);
 	return PASS;
 }
