@@ -3,7 +3,14 @@
 # check DESCRIPTION COMMAND...   runs COMMAND; prints "ok - DESCRIPTION" or
 #                                "not ok - DESCRIPTION" with its output as
 #                                TAP diagnostics
-# The host harness counts the ok / not ok lines.
+# run COMMAND...                 runs a program that prints its own TAP
+#                                (svm-dma-test, svm-hostile) and notes when
+#                                it exits with a failure
+# A script ends with 'exit "$svm_rc"': non-zero when a check failed or a
+# program exited with a failure, so that a failure is never only a line the
+# host harness has to find (it also counts the ok / not ok lines).
+
+svm_rc=0
 
 check() {
 	local desc=$1 outf
@@ -14,8 +21,15 @@ check() {
 	else
 		echo "not ok - $desc"
 		sed 's/^/#   /' "$outf"
+		svm_rc=1
 	fi
 	rm -f "$outf"
+}
+
+run() {
+	"$@" && return 0
+	echo "# $1 exited with status $?"
+	svm_rc=1
 }
 
 # The PCI address of the first svm-edu function.

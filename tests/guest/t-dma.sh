@@ -4,6 +4,7 @@
 . ./lib.sh
 
 dmesg -c >/dev/null
-svm-dma-test
+run svm-dma-test
 check "bad ioctl input logs nothing above info level" \
 	sh -c "svm-dma-test bad-input >/dev/null; ! dmesg -r | grep -E '^<[0-5]>'"
+exit "$svm_rc"

@@ -6,10 +6,10 @@
 # variables for 'make soak'.
 . ./lib.sh
 
-svm-dma-test --ioctl-fuzz "${SVM_FUZZ_SECONDS:-60}"
-svm-dma-test --kill-storm "${SVM_KILL_STORM:-200}"
-svm-hostile "${SVM_HOSTILE_SCALE:-1}"
-svm-dma-test copy munmap-remap cow
+run svm-dma-test --ioctl-fuzz "${SVM_FUZZ_SECONDS:-60}"
+run svm-dma-test --kill-storm "${SVM_KILL_STORM:-200}"
+run svm-hostile "${SVM_HOSTILE_SCALE:-1}"
+run svm-dma-test copy munmap-remap cow
 
 cycles=${SVM_UNLOAD_CYCLES:-50}
 fail=0
@@ -21,3 +21,4 @@ for i in $(seq 1 "$cycles"); do
 done
 check "$cycles unload/load cycles (every 10th after a killed DMA)" test "$fail" = 0
 check "the device works after them" svm-dma-test copy
+exit "$svm_rc"

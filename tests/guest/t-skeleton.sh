@@ -37,3 +37,4 @@ check "insmod svm_edu again" insmod /lib/modules/svm_edu.ko
 check "/dev/svm-edu0 back after reload" test -c /dev/svm-edu0
 
 check "two NUMA nodes online" sh -c "[ \$(cat /sys/devices/system/node/online) = 0-1 ]"
+exit "$svm_rc"

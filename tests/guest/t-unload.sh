@@ -9,13 +9,14 @@ exec 3<>/dev/svm-edu0
 check "rmmod refused while /dev/svm-edu0 is open" sh -c "! rmmod svm_edu"
 exec 3>&-
 
-svm-dma-test --remove-test
+run svm-dma-test --remove-test
 
 # lc-rmmod-after-close: unload right after the last close, a CPU held busy
-svm-dma-test --rmmod-after-close 3
+run svm-dma-test --rmmod-after-close 3
 
 for i in 1 2 3 4 5; do
 	check "unload/load cycle $i" sh -c "rmmod svm_edu && insmod /lib/modules/svm_edu.ko && test -c /dev/svm-edu0"
 done
 check "no PASID left bound" sh -c \
 	"[ \$(cat /sys/class/misc/svm-edu0/device/drv_counters/binds) = \$(cat /sys/class/misc/svm-edu0/device/drv_counters/unbinds) ]"
+exit "$svm_rc"
