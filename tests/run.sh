@@ -4,7 +4,8 @@
 # series given as arguments. Every suite prints TAP; this
 # counts the ok / not ok lines, counts a suite that fails without saying
 # which check failed (crash, timeout, kernel WARN) as one failure more, and
-# ends with the line "N passed, M failed". Exit status 1 on any failure.
+# ends with the line "N passed, M failed, K skipped" (a skip is never a
+# pass). Exit status 1 on any failure.
 #
 # Usage: tests/run.sh SERIES...     (after 'make unit' and 'make guest'):
 #                                    the full guest suite on every SERIES
@@ -19,20 +20,23 @@ set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 
 passed=0
+skipped=0
 failed=0
 failures=()
 
 # suite NAME COMMAND...: run one TAP-producing suite and count its results.
 suite() {
-	local name=$1 out rc p f
+	local name=$1 out rc p f k
 	shift
 	echo "=== $name"
 	out=$(mktemp)
 	"$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	p=$(grep -cE '^ok\b' "$out")
+	p=$(grep -E '^ok\b' "$out" | grep -cv '# SKIP')
+	k=$(grep -E '^ok\b' "$out" | grep -c '# SKIP')
 	f=$(grep -cE '^not ok\b' "$out")
 	passed=$((passed + p))
+	skipped=$((skipped + k))
 	failed=$((failed + f))
 	[ "$f" -eq 0 ] || failures+=("$name: $f check(s) failed")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
@@ -44,7 +48,7 @@ suite() {
 		*) failures+=("$name: exited with status $rc") ;;
 		esac
 	fi
-	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$rc" -eq 0 ]; then
+	if [ "$p" -eq 0 ] && [ "$k" -eq 0 ] && [ "$f" -eq 0 ] && [ "$rc" -eq 0 ]; then
 		failed=$((failed + 1))
 		failures+=("$name: ran no check")
 	fi
@@ -126,5 +130,5 @@ if [ ${#failures[@]} -gt 0 ]; then
 	echo "failures:"
 	printf '  %s\n' "${failures[@]}"
 fi
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -159,6 +159,11 @@ bool all_bytes(const void *buf, size_t len, uint8_t val)
 	return true;
 }
 
+void compact_memory(void)
+{
+	svmedu_write_file("/proc/sys/vm/compact_memory", "1");
+}
+
 uint64_t now_ms(void)
 {
 	struct timespec ts;

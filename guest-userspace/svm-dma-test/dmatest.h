@@ -104,6 +104,8 @@ void *spacer_map(size_t len);
 void spacer_take(void *spacer, size_t len);
 bool all_bytes(const void *buf, size_t len, uint8_t val);
 uint64_t pat(uint8_t byte);	/* the byte repeated 8 times */
+/* Defragment memory so that a THP can be had (vm.compact_memory). */
+void compact_memory(void);
 /* CLOCK_MONOTONIC in milliseconds */
 uint64_t now_ms(void);
 /* /sys/module/svm_edu/parameters/NAME, or @dflt when it cannot be read */

@@ -47,6 +47,8 @@ static int fault_in(struct ctx *c, bool negative, size_t len, bool thp)
 	int st;
 
 	EXPECT(base, "mmap");
+	if (thp)
+		compact_memory();	/* free 2 MiB blocks for the THPs */
 	p = (uint8_t *)(((uintptr_t)base + (2 << 20) - 1) & ~((2UL << 20) - 1));
 	madvise(p, len, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	st = run(c, SVM_EDU_OP_FILL, p, NULL, len, 0x5e, true, NULL);

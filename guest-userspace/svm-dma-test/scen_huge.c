@@ -39,19 +39,32 @@ static int cached_shift(struct ctx *c, void *va)
 
 static int thp_split(struct ctx *c, bool negative)
 {
-	uint64_t stale = hw(c, "stale"), walks;
-	void *base;
-	uint8_t *p = map_aligned(&base);
-	int st;
+	uint64_t stale = hw(c, "stale"), walks = 0;
+	void *base = NULL;
+	uint8_t *p = NULL;
+	int st, try;
 
-	EXPECT(p, "mmap");
-	madvise(p, HUGE, MADV_HUGEPAGE);
-	memset(p, 0, HUGE);
-	walks = hw(c, "walks");
-	EXPECT(dma_fill(c, p, pat(0x11), HUGE) == SVM_EDU_CS_SUCCESS, "FILL 2 MiB");
-	if (cached_shift(c, p) != 21) {
-		diag("no transparent huge page here (/sys/kernel/mm/transparent_hugepage)");
+	/*
+	 * A THP needs 2 MiB of free contiguous memory, which an earlier
+	 * scenario may have fragmented: compact and try again before saying
+	 * there is none.
+	 */
+	for (try = 0; try < 3; try++) {
+		if (try)
+			compact_memory();
+		p = map_aligned(&base);
+		EXPECT(p, "mmap");
+		madvise(p, HUGE, MADV_HUGEPAGE);
+		memset(p, 0, HUGE);
+		walks = hw(c, "walks");
+		EXPECT(dma_fill(c, p, pat(0x11), HUGE) == SVM_EDU_CS_SUCCESS,
+		       "FILL 2 MiB");
+		if (cached_shift(c, p) == 21)
+			break;
 		munmap(base, 2 * HUGE);
+	}
+	if (try == 3) {
+		diag("no transparent huge page here, after compaction (/sys/kernel/mm/transparent_hugepage)");
 		return SKIP;
 	}
 	/* One walk for the 2 MiB page, one for the completion record. */
@@ -71,6 +84,7 @@ static int thp_split(struct ctx *c, bool negative)
 static int thp_collapse(struct ctx *c, bool negative)
 {
 	uint64_t stale = hw(c, "stale");
+	int try;
 	void *base;
 	uint8_t *p = map_aligned(&base);
 
@@ -80,8 +94,14 @@ static int thp_collapse(struct ctx *c, bool negative)
 	EXPECT(dma_fill(c, p, pat(0x11), 16 * 4096) == SVM_EDU_CS_SUCCESS, "FILL small pages");
 	EXPECT(cached_shift(c, p) == 12, "4 KiB entries first");
 	madvise(p, HUGE, MADV_HUGEPAGE);
-	if (madvise(p, HUGE, MADV_COLLAPSE)) {
-		diag("MADV_COLLAPSE: %s", strerror(errno));
+	/* It needs a free 2 MiB block: compact and try again. */
+	for (try = 0; try < 3; try++) {
+		if (!madvise(p, HUGE, MADV_COLLAPSE))
+			break;
+		compact_memory();
+	}
+	if (try == 3) {
+		diag("MADV_COLLAPSE: %s, after compaction", strerror(errno));
 		munmap(base, 2 * HUGE);
 		return SKIP;
 	}
