@@ -325,7 +325,7 @@ enum svm_edu_inject {
 extern bool svm_edu_inject[SVM_EDU_NR_INJECT];
 extern u32 svm_edu_unbind_gap_ms;
 extern u32 svm_edu_prq_stall_ms;
-void svm_edu_attribute(void);
+void svm_edu_attribute(unsigned long start, unsigned long end);
 void svm_edu_debugfs_init(void);
 void svm_edu_debugfs_exit(void);
 void svm_edu_debugfs_add(struct svm_edu_dev *sdev);

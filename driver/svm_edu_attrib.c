@@ -4,12 +4,14 @@
  *
  * While attribution is on (debugfs svm_edu/attribution), the callback saves
  * its stack and names the first rule, in the order below, that a frame's
- * function matches. This is the dump_stack() exploration of "who calls the
- * notifier" made into a table: debugfs svm_edu/sources.
+ * function matches, and notes how large a range it got. This is the
+ * dump_stack() exploration of "who calls the notifier, with what" made
+ * into a table: debugfs svm_edu/sources.
  */
 #include <linux/atomic.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 
@@ -30,6 +32,13 @@ const char *const svm_edu_source_names[SVM_EDU_NR_SOURCES] = {
 	[SVM_EDU_SRC_UNMAP] = "unmap",
 	[SVM_EDU_SRC_RECLAIM] = "reclaim",
 	[SVM_EDU_SRC_OTHER] = "other",
+};
+
+const char *const svm_edu_range_names[SVM_EDU_NR_RANGES] = {
+	[SVM_EDU_RNG_ONE] = "1",
+	[SVM_EDU_RNG_SMALL] = "2-33",
+	[SVM_EDU_RNG_LARGE] = "34+",
+	[SVM_EDU_RNG_ALL] = "all",
 };
 
 /* Checked in this order; the first rule any frame matches wins. */
@@ -73,7 +82,7 @@ static const struct {
 #define SVM_EDU_ATTRIB_DEPTH	40
 
 bool svm_edu_attribution;
-atomic64_t svm_edu_sources[SVM_EDU_NR_SOURCES];
+atomic64_t svm_edu_sources[SVM_EDU_NR_SOURCES][SVM_EDU_NR_RANGES];
 
 static enum svm_edu_source classify(void)
 {
@@ -98,14 +107,31 @@ static enum svm_edu_source classify(void)
 	return src;
 }
 
+static enum svm_edu_range_class range_class(unsigned long start,
+					    unsigned long end)
+{
+	unsigned long pages;
+
+	if (!start && end == ULONG_MAX)
+		return SVM_EDU_RNG_ALL;
+	pages = (end - start + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	if (pages <= 1)
+		return SVM_EDU_RNG_ONE;
+	return pages <= 33 ? SVM_EDU_RNG_SMALL : SVM_EDU_RNG_LARGE;
+}
+
 /**
  * svm_edu_attribute() - count the current invalidate callback by its cause
+ * @start: first byte of the range the callback got
+ * @end: one past its last byte (ULONG_MAX: the whole address space)
  *
- * Does nothing unless attribution is enabled. Safe in atomic context.
+ * Counts the callback under the kernel path that made it and the size of
+ * its range. Does nothing unless attribution is enabled. Safe in atomic
+ * context.
  */
-void svm_edu_attribute(void)
+void svm_edu_attribute(unsigned long start, unsigned long end)
 {
 	if (!READ_ONCE(svm_edu_attribution))
 		return;
-	atomic64_inc(&svm_edu_sources[classify()]);
+	atomic64_inc(&svm_edu_sources[classify()][range_class(start, end)]);
 }

@@ -58,7 +58,7 @@ static void svm_edu_mn_invalidate(struct mmu_notifier *mn,
 	struct svm_edu_bond *bond;
 	unsigned long flags;
 
-	svm_edu_attribute();
+	svm_edu_attribute(start, end);
 	spin_lock_irqsave(&smm->lock, flags);
 	list_for_each_entry(bond, &smm->bonds, mm_node) {
 		struct svm_edu_dev *sdev = bond->sdev;

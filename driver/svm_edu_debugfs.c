@@ -67,13 +67,27 @@ static const char *const policy_names[] = {
 	[SVM_EDU_STALE_USE] = "use-stale",
 };
 
+/* One line per kernel path: the total, then by range size. */
 static int sources_show(struct seq_file *m, void *v)
 {
-	int i;
+	long long n[SVM_EDU_NR_RANGES], total;
+	int i, r;
 
-	for (i = 0; i < SVM_EDU_NR_SOURCES; i++)
-		seq_printf(m, "%-14s %lld\n", svm_edu_source_names[i],
-			   (long long)atomic64_read(&svm_edu_sources[i]));
+	seq_printf(m, "%-14s %8s", "source", "total");
+	for (r = 0; r < SVM_EDU_NR_RANGES; r++)
+		seq_printf(m, " %8s", svm_edu_range_names[r]);
+	seq_putc(m, '\n');
+	for (i = 0; i < SVM_EDU_NR_SOURCES; i++) {
+		total = 0;
+		for (r = 0; r < SVM_EDU_NR_RANGES; r++) {
+			n[r] = atomic64_read(&svm_edu_sources[i][r]);
+			total += n[r];
+		}
+		seq_printf(m, "%-14s %8lld", svm_edu_source_names[i], total);
+		for (r = 0; r < SVM_EDU_NR_RANGES; r++)
+			seq_printf(m, " %8lld", n[r]);
+		seq_putc(m, '\n');
+	}
 	return 0;
 }
 
@@ -85,10 +99,11 @@ static int sources_open(struct inode *inode, struct file *file)
 static ssize_t sources_write(struct file *file, const char __user *buf,
 			     size_t len, loff_t *ppos)
 {
-	int i;
+	int i, r;
 
 	for (i = 0; i < SVM_EDU_NR_SOURCES; i++)
-		atomic64_set(&svm_edu_sources[i], 0);
+		for (r = 0; r < SVM_EDU_NR_RANGES; r++)
+			atomic64_set(&svm_edu_sources[i][r], 0);
 	return len;
 }
 

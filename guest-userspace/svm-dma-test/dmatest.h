@@ -54,7 +54,7 @@ static inline bool needs_device(const struct scenario *s)
 extern const struct scenario scen_basic[], scen_unmap[], scen_exit[],
 	scen_badinput[], scen_cow[], scen_prot[], scen_numa[], scen_huge[],
 	scen_ksm[], scen_zap[], scen_fault[], scen_isolation[], scen_lifecycle[],
-	scen_lc_prq[], scen_lc_entry[], scen_lc_iq[], scen_lc_fence[];
+	scen_lc_prq[], scen_lc_entry[], scen_lc_iq[], scen_lc_fence[], scen_ranges[];
 
 /* --remove-test (remove.c), --ioctl-fuzz and --kill-storm (robust.c) */
 int remove_test(void);

@@ -23,7 +23,7 @@ static const struct scenario *const groups[] = {
 	scen_basic, scen_unmap, scen_prot, scen_cow, scen_numa, scen_huge,
 	scen_ksm, scen_zap, scen_exit, scen_fault, scen_badinput, scen_isolation,
 	scen_lifecycle, scen_lc_prq, scen_lc_entry, scen_lc_iq,
-	scen_lc_fence,
+	scen_lc_fence, scen_ranges,
 };
 
 #define for_each_scenario(s)						\
