@@ -3,10 +3,11 @@
 #   make run     boot the guest, load the driver, show the device (svmctl
 #                list) and run a DMA (svm-dma-test copy)
 #   make test    host unit tests, the device qtest on QEMU 7.2 and 10, a
-#                30 s fuzz run, then the guest tests on Debian 12's 6.1 and
-#                6.12 kernels and unstable's newest (only KERNEL's when
-#                KERNEL is given) with QEMU 7.2, and the scenario suite on
-#                QEMU 10 with one of them
+#                30 s fuzz run, the install checks (tests/install), then
+#                the guest tests on Debian 12's 6.1 and 6.12 kernels and
+#                unstable's newest (only KERNEL's when KERNEL is given)
+#                with QEMU 7.2, and the scenario suite on QEMU 10 with one
+#                of them
 #   make matrix  the same, with the full guest suite on every kernel x QEMU
 #   make fuzz    the device-core fuzzer for FUZZ_SECONDS (default 600)
 #   make bench   benchmarks: docs/benchmarks.md and docs/bench/*.png

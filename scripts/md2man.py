@@ -36,6 +36,9 @@ def convert(lines, out):
         sys.exit('first line must be "# name(N)"')
     name, section = title.groups()
     out.append('.TH %s %s "" "svm-edu" "svm-edu"' % (name.upper(), section))
+    # File, function and register names read badly hyphenated or spread.
+    out.append('.nh')
+    out.append('.ad l')
     i = 1
     while i < len(lines):
         line = lines[i]

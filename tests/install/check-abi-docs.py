@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Every sysfs and debugfs file the driver creates has a What: line in
-docs/ABI/testing/, so the two cannot drift. Prints TAP.
+docs/ABI/testing/, so the two cannot drift; and svm_edu(4)
+(man/svm_edu.4.md) names every module parameter and every ioctl. Prints TAP.
 
 Names come from the sources: DEVICE_ATTR_*(name), HW_CNT(name, ...) and
 DRV_CNT(name, ...) in driver/svm_edu_sysfs.c, debugfs_create_*("name", mode,
@@ -69,6 +70,18 @@ def main():
     for e in errors:
         n += 1
         print('not ok %d - %s' % (n, e))
+    page = read('man/svm_edu.4.md')
+    params = []
+    for name in sorted(os.listdir(os.path.join(top, 'driver'))):
+        if name.endswith('.c'):
+            params += re.findall(r'\bmodule_param(?:_named)?\((\w+),', read('driver/' + name))
+    ioctls = re.findall(r'^#define\s+(SVM_EDU_IOC_\w+)\s+_IO', read('include/uapi/svm_edu.h'), re.M)
+    for kind, names in (('module parameter', params), ('ioctl', ioctls)):
+        for name in names:
+            n += 1
+            ok = '`%s`' % name in page
+            errors += [] if ok else [name]
+            print('%s %d - svm_edu(4) documents the %s %s' % ('ok' if ok else 'not ok', n, kind, name))
     stale = sorted(whats - set(files))
     n += 1
     print('%s %d - every docs/ABI entry is a file the driver creates' %
