@@ -3,10 +3,11 @@
 #   make run     boot the guest, load the driver, show the device (svmctl
 #                list) and run a DMA (svm-dma-test copy)
 #   make test    host unit tests, the device qtest on QEMU 7.2 and 10, a
-#                30 s fuzz run, then the guest tests on Debian 12's 6.1 and
-#                6.12 kernels and unstable's newest (only KERNEL's when
-#                KERNEL is given) with QEMU 7.2, and the scenario suite on
-#                QEMU 10 with one of them
+#                30 s fuzz run, the install checks (tests/install), then
+#                the guest tests on Debian 12's 6.1 and 6.12 kernels and
+#                unstable's newest (only KERNEL's when KERNEL is given)
+#                with QEMU 7.2, and the scenario suite on QEMU 10 with one
+#                of them
 #   make matrix  the same, with the full guest suite on every kernel x QEMU
 #   make fuzz    the device-core fuzzer for FUZZ_SECONDS (default 600)
 #   make bench   benchmarks: docs/benchmarks.md and docs/bench/*.png
@@ -19,6 +20,10 @@
 #   make mutants the historical SVA driver bugs of tests/mutants, one at a
 #                time: each must be killed by its scenarios (6.12 unless
 #                KERNEL= is given; MUTANTS="name ..." picks some)
+#   make install the module for KERNEL, libsvmedu (static and shared), the
+#                tools, headers, svmedu.pc and man pages, into
+#                DESTDIR/PREFIX (PREFIX=/usr/local); make install-lib only
+#                libsvmedu; make install-dkms the DKMS source tree
 #
 # Both install what they need (Debian packages, QEMU source, guest kernels)
 # on first use. Everything built lands in build/.
@@ -50,6 +55,14 @@ SVMCTL_SRCS := $(wildcard guest-userspace/svmctl/*.c)
 SVMCTL_HDRS := $(wildcard guest-userspace/svmctl/*.h) $(UAPI_HDRS)
 LIB_SRCS := $(wildcard guest-userspace/lib/*.c)
 LIB_HDRS := guest-userspace/lib/svmedu.h $(UAPI_HDRS)
+# libsvmedu's ABI version, MAJOR.MINOR (guest-userspace/lib/VERSION; what
+# bumps which: man/libsvmedu.3.md, VERSIONING). The package version
+# (VERSION) is the driver's and DKMS's.
+LIB_VERSION := $(shell cat guest-userspace/lib/VERSION)
+LIB_MAJOR := $(firstword $(subst ., ,$(LIB_VERSION)))
+LIB_SO := $(B)/guest/lib/libsvmedu.so.$(LIB_VERSION)
+LIB_MAP := guest-userspace/lib/libsvmedu.map
+
 DMATEST_SRCS := $(wildcard guest-userspace/svm-dma-test/*.c)
 DMATEST_HDRS := $(wildcard guest-userspace/svm-dma-test/*.h) $(LIB_HDRS)
 BENCH_SRCS := $(wildcard guest-userspace/svm-bench/*.c)
@@ -65,7 +78,7 @@ FUZZER := $(B)/fuzz/fuzz_core
 FUZZ_SECONDS ?= 600
 
 .PHONY: all deps qemu qemus matrix kernel module userspace initramfs guest run unit fuzz soak mutants \
-	test bench install-lib versions clean distclean help FORCE
+	test bench man install install-dkms install-lib versions clean distclean help FORCE
 
 all: guest
 
@@ -96,7 +109,7 @@ kernel: deps
 module: kernel
 	bash scripts/kbuild.sh $(KERNEL) W=1 KCFLAGS=-Werror
 
-userspace: deps $(GUEST_BINS)
+userspace: deps $(GUEST_BINS) $(LIB_SO)
 
 $(B)/guest/bin/svmctl: $(SVMCTL_SRCS) $(SVMCTL_HDRS) $(B)/guest/lib/libsvmedu.a
 	@mkdir -p $(dir $@)
@@ -118,16 +131,69 @@ $(B)/guest/bin/svm-hostile: guest-userspace/svm-hostile/hostile.c include/svm_ed
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
+# The shared library: its own position-independent objects, the soname
+# libsvmedu.so.MAJOR and the symbol versions of libsvmedu.map.
+$(LIB_SO): $(LIB_SRCS) $(LIB_HDRS) $(LIB_MAP) guest-userspace/lib/VERSION
+	@mkdir -p $(B)/guest/lib/pic
+	for f in $(LIB_SRCS); do \
+		$(CC) $(CFLAGS) -fPIC -c -o $(B)/guest/lib/pic/$$(basename $$f .c).o $$f || exit 1; \
+	done
+	$(CC) -shared -Wl,-soname,libsvmedu.so.$(LIB_MAJOR) \
+		-Wl,--version-script,$(LIB_MAP) -Wl,--no-undefined -o $@ \
+		$(B)/guest/lib/pic/*.o
+	ln -sf libsvmedu.so.$(LIB_VERSION) $(B)/guest/lib/libsvmedu.so.$(LIB_MAJOR)
+	ln -sf libsvmedu.so.$(LIB_MAJOR) $(B)/guest/lib/libsvmedu.so
+
 # libsvmedu for other programs: make install-lib [PREFIX=/usr/local] [DESTDIR=]
 PREFIX ?= /usr/local
-install-lib: $(B)/guest/lib/libsvmedu.a
-	install -D -m 644 $(B)/guest/lib/libsvmedu.a $(DESTDIR)$(PREFIX)/lib/libsvmedu.a
+LIBDIR := $(DESTDIR)$(PREFIX)/lib
+install-lib: $(B)/guest/lib/libsvmedu.a $(LIB_SO)
+	install -D -m 644 $(B)/guest/lib/libsvmedu.a $(LIBDIR)/libsvmedu.a
+	install -D -m 755 $(LIB_SO) $(LIBDIR)/libsvmedu.so.$(LIB_VERSION)
+	ln -sf libsvmedu.so.$(LIB_VERSION) $(LIBDIR)/libsvmedu.so.$(LIB_MAJOR)
+	ln -sf libsvmedu.so.$(LIB_MAJOR) $(LIBDIR)/libsvmedu.so
 	install -D -m 644 guest-userspace/lib/svmedu.h $(DESTDIR)$(PREFIX)/include/svmedu/svmedu.h
 	install -D -m 644 include/svm_edu_hw.h $(DESTDIR)$(PREFIX)/include/svmedu/svm_edu_hw.h
 	install -D -m 644 include/uapi/svm_edu.h $(DESTDIR)$(PREFIX)/include/svmedu/uapi/svm_edu.h
-	mkdir -p $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	sed 's|@PREFIX@|$(PREFIX)|' guest-userspace/lib/svmedu.pc.in \
-		>$(DESTDIR)$(PREFIX)/lib/pkgconfig/svmedu.pc
+	mkdir -p $(LIBDIR)/pkgconfig
+	sed 's|@PREFIX@|$(PREFIX)|; s|@VERSION@|$(LIB_VERSION)|' \
+		guest-userspace/lib/svmedu.pc.in >$(LIBDIR)/pkgconfig/svmedu.pc
+
+# Everything: make install [KERNEL=6.1] [PREFIX=/usr/local] [DESTDIR=]. The
+# module goes where the kernel's modules_install puts it, under
+# $(DESTDIR)/lib/modules/KVER/updates (kbuild.sh picks host or build root),
+# xz-compressed as Debian's kernels want. Debian's headers carry no signing
+# key (Debian signs its own modules apart), so signing is not attempted;
+# they carry no System.map either, so Kbuild skips depmod: it runs here
+# when installing into the system (a package runs it when installed).
+install: module install-lib $(GUEST_BINS) man
+	bash scripts/kbuild.sh $(KERNEL) INSTALL_MOD_PATH=$(abspath $(DESTDIR)) \
+		INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= modules_install
+	[ -n "$(DESTDIR)" ] || depmod $$(cat $$(cat $(KDIR_FILE))/include/config/kernel.release)
+	install -D -m 755 -t $(DESTDIR)$(PREFIX)/bin $(GUEST_BINS)
+	for m in $(MAN_PAGES); do \
+		install -D -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$(basename $$m) || exit 1; \
+	done
+
+# Manual pages: man/NAME.N.md is each page's one source, converted to
+# roff in build/man/NAME.N.
+MAN_PAGES := $(patsubst man/%.md,$(B)/man/%,$(wildcard man/*.md))
+man: $(MAN_PAGES)
+$(B)/man/%: man/%.md scripts/md2man.py
+	@mkdir -p $(dir $@)
+	python3 scripts/md2man.py $< $@
+
+# The DKMS source tree: make install-dkms [DESTDIR=], then
+# dkms install svm-edu/$(PKG_VERSION). tests/install/check-dkms.sh builds it
+# with dkms in trees under build/.
+PKG_VERSION := $(shell cat VERSION)
+DKMS_SRC := $(DESTDIR)/usr/src/svm-edu-$(PKG_VERSION)
+install-dkms:
+	install -D -m 644 -t $(DKMS_SRC)/driver driver/*.c driver/*.h driver/Kbuild \
+		driver/Makefile
+	install -D -m 644 -t $(DKMS_SRC)/include include/svm_edu_hw.h
+	install -D -m 644 -t $(DKMS_SRC)/include/uapi include/uapi/svm_edu.h
+	sed 's|@VERSION@|$(PKG_VERSION)|' driver/dkms.conf >$(DKMS_SRC)/dkms.conf
 
 $(B)/guest/bin/svm-dma-test: $(DMATEST_SRCS) $(DMATEST_HDRS) $(B)/guest/lib/libsvmedu.a
 	@mkdir -p $(dir $@)
@@ -198,7 +264,8 @@ soak: deps $(FUZZER) qemu
 
 # Keeps downloads (QEMU source, guest kernels) and the QEMU build.
 clean:
-	rm -rf $(B)/module $(B)/guest $(B)/initramfs $(B)/tests $(B)/logs
+	rm -rf $(B)/module $(B)/guest $(B)/initramfs $(B)/tests $(B)/logs $(B)/man \
+		$(B)/install-check $(B)/dkms-check
 
 distclean:
 	rm -rf $(B)

@@ -28,6 +28,8 @@ PACKAGES=(
 	bc libelf-dev libssl3 gcc-12 pahole sparse
 	# the unstable build root for KERNEL=latest (scripts/buildroot.sh)
 	debootstrap
+	# the install checks: dkms build, man pages rendered with warnings on
+	dkms man-db groff-base
 )
 
 missing=()

@@ -96,6 +96,23 @@ else
 
 	suite "driver: W=1 and sparse" bash "$SVM_TOP/tests/driver-check.sh" "$@"
 
+	# The install path (tests/install/): man pages, the sysfs/debugfs ABI
+	# documents, and on 6.12 a DKMS build, 'make install' into a staging
+	# folder and one boot that uses only what was installed there.
+	suite "install: man pages render" bash "$SVM_TOP/tests/install/check-man.sh"
+	suite "install: docs/ABI and svm_edu(4) cover the driver's files, parameters, ioctls" \
+		python3 "$SVM_TOP/tests/install/check-abi-docs.py"
+	case " $* " in
+	*" 6.12 "*)
+		suite "install 6.12: dkms build" bash "$SVM_TOP/tests/install/check-dkms.sh" 6.12
+		suite "install 6.12: make install into a staging tree" \
+			bash "$SVM_TOP/tests/install/check-install.sh" 6.12
+		suite "install 6.12: guest uses only the staged tree" env KERNEL=6.12 QEMU=7.2 \
+			SVM_INITRD="$SVM_BUILD/install-check/6.12/initramfs.cpio.gz" \
+			"$SVM_TOP/scripts/run-guest" -n install -t 300 -- 'sh /tests/guest.sh'
+		;;
+	esac
+
 	if [ "$matrix" -eq 1 ]; then
 		for q in $SVM_TEST_QEMUS; do
 			for k in "$@"; do

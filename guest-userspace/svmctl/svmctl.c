@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * svmctl: inspect svm-edu devices. docs/svmctl.md is its manual.
+ * svmctl: inspect svm-edu devices. man/svmctl.8.md is its manual.
  */
 #include <stdio.h>
 #include <stdlib.h>
