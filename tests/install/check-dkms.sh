@@ -14,15 +14,7 @@ out=$SVM_BUILD/dkms-check/$series
 version=$(cat "$SVM_TOP/VERSION")
 kdir=$(cat "$SVM_BUILD/kernel/$series/kdir")
 kver=$(cat "$kdir/include/config/kernel.release")
-n=0
-rc=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; rc=1; }
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else fail "$desc"; fi
-}
+. "$(dirname "$0")/tap.sh"
 
 conf=$SVM_TOP/driver/dkms.conf
 module=$(sed -n 's/^obj-m *+= *\(.*\)\.o$/\1/p' "$SVM_TOP/driver/Kbuild")

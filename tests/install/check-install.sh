@@ -15,15 +15,7 @@ prefix=/usr/local
 lib=$stage$prefix/lib
 version=$(cat "$SVM_TOP/guest-userspace/lib/VERSION")
 major=${version%%.*}
-n=0
-rc=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; rc=1; }
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else fail "$desc"; fi
-}
+. "$(dirname "$0")/tap.sh"
 
 rm -rf "$out"
 mkdir -p "$out"
