@@ -159,6 +159,26 @@ bool all_bytes(const void *buf, size_t len, uint8_t val)
 	return true;
 }
 
+int queue_copies(struct svmedu *d, const void *src, void *dst, uint32_t len,
+		 unsigned int count)
+{
+	struct svm_edu_udesc u[SVM_EDU_MAX_BATCH];
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < SVM_EDU_MAX_BATCH; i++)
+		u[i] = (struct svm_edu_udesc){
+			.opcode = SVM_EDU_OP_COPY, .len = len,
+			.src = (uintptr_t)src, .dst = (uintptr_t)dst,
+		};
+	for (i = 0; i < count / SVM_EDU_MAX_BATCH; i++) {
+		err = svmedu_submit(d, u, SVM_EDU_MAX_BATCH);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 void compact_memory(void)
 {
 	svmedu_write_file("/proc/sys/vm/compact_memory", "1");

@@ -104,6 +104,12 @@ void *spacer_map(size_t len);
 void spacer_take(void *spacer, size_t len);
 bool all_bytes(const void *buf, size_t len, uint8_t val);
 uint64_t pat(uint8_t byte);	/* the byte repeated 8 times */
+/*
+ * Queue @count COPYs (a multiple of SVM_EDU_MAX_BATCH) of @len bytes from
+ * @src to @dst, without completion records: 0 or -errno.
+ */
+int queue_copies(struct svmedu *d, const void *src, void *dst, uint32_t len,
+		 unsigned int count);
 /* Defragment memory so that a THP can be had (vm.compact_memory). */
 void compact_memory(void);
 /* CLOCK_MONOTONIC in milliseconds */

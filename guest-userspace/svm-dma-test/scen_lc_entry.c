@@ -34,21 +34,13 @@
 static void et_child(void)
 {
 	uint8_t *src = map_pages(ET_PAGES), *dst = map_pages(ET_PAGES);
-	struct svm_edu_udesc u[SVM_EDU_MAX_BATCH];
 	struct svmedu d;
-	int i;
 
 	if (!src || !dst || svmedu_open(&d, 0) || svmedu_bind(&d))
 		_exit(2);
 	memset(src, 0x21, ET_PAGES * PAGE);
-	for (i = 0; i < SVM_EDU_MAX_BATCH; i++)
-		u[i] = (struct svm_edu_udesc){
-			.opcode = SVM_EDU_OP_COPY, .len = ET_PAGES * PAGE,
-			.src = (uintptr_t)src, .dst = (uintptr_t)dst,
-		};
-	for (i = 0; i < ET_DESCS / SVM_EDU_MAX_BATCH; i++)
-		if (svmedu_submit(&d, u, SVM_EDU_MAX_BATCH))
-			_exit(3);
+	if (queue_copies(&d, src, dst, ET_PAGES * PAGE, ET_DESCS))
+		_exit(3);
 	usleep(10000);	/* the engine is on our descriptors */
 	if (svmedu_unbind(&d))
 		_exit(4);

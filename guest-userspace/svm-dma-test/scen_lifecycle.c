@@ -383,22 +383,14 @@ static void *ur_unmapper(void *arg)
 static void ur_child(void)
 {
 	uint8_t *src = map_pages(UR_PAGES), *dst = map_pages(UR_PAGES);
-	struct svm_edu_udesc u[SVM_EDU_MAX_BATCH];
 	struct svmedu d;
 	pthread_t t;
-	int i;
 
 	if (!src || !dst || svmedu_open(&d, 0) || svmedu_bind(&d))
 		_exit(2);
 	memset(src, 0x11, UR_PAGES * PAGE);
-	for (i = 0; i < SVM_EDU_MAX_BATCH; i++)
-		u[i] = (struct svm_edu_udesc){
-			.opcode = SVM_EDU_OP_COPY, .len = UR_PAGES * PAGE,
-			.src = (uintptr_t)src, .dst = (uintptr_t)dst,
-		};
-	for (i = 0; i < UR_DESCS / SVM_EDU_MAX_BATCH; i++)
-		if (svmedu_submit(&d, u, SVM_EDU_MAX_BATCH))
-			_exit(3);
+	if (queue_copies(&d, src, dst, UR_PAGES * PAGE, UR_DESCS))
+		_exit(3);
 	usleep(10000);	/* the device has the source pages in its IOTLB */
 	if (pthread_create(&t, NULL, ur_unmapper, src))
 		_exit(4);
