@@ -320,10 +320,12 @@ enum svm_edu_inject {
 	SVM_EDU_INJ_PRQ_STALL_BLOCKS,
 	SVM_EDU_INJ_ROOT_FIRST,
 	SVM_EDU_INJ_NO_FENCE,
+	SVM_EDU_INJ_FLUSH_AT_START,
 	SVM_EDU_NR_INJECT
 };
 extern bool svm_edu_inject[SVM_EDU_NR_INJECT];
 extern u32 svm_edu_unbind_gap_ms;
+extern u32 svm_edu_start_gap_us;
 extern u32 svm_edu_prq_stall_ms;
 void svm_edu_attribute(unsigned long start, unsigned long end);
 void svm_edu_debugfs_init(void);

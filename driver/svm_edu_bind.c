@@ -50,15 +50,17 @@ static struct svm_edu_mm *to_smm(struct mmu_notifier *mn)
 	return container_of(mn, struct svm_edu_mm, mn);
 }
 
-static void svm_edu_mn_invalidate(struct mmu_notifier *mn,
-				  struct mm_struct *mm, unsigned long start,
-				  unsigned long end)
+/*
+ * Flush [start, end) of the mm's PASID on every device it is bound on. Takes
+ * only a spinlock and the flush polls: safe in atomic context, which a
+ * non-blockable invalidate_range_start is (flush_at_start).
+ */
+static void svm_edu_mn_flush(struct svm_edu_mm *smm, unsigned long start,
+			     unsigned long end)
 {
-	struct svm_edu_mm *smm = to_smm(mn);
 	struct svm_edu_bond *bond;
 	unsigned long flags;
 
-	svm_edu_attribute(start, end);
 	spin_lock_irqsave(&smm->lock, flags);
 	list_for_each_entry(bond, &smm->bonds, mm_node) {
 		struct svm_edu_dev *sdev = bond->sdev;
@@ -84,6 +86,45 @@ static void svm_edu_mn_invalidate(struct mmu_notifier *mn,
 		svm_edu_flush_range(sdev, pasid, start, end);
 	}
 	spin_unlock_irqrestore(&smm->lock, flags);
+}
+
+/* Once the page tables have changed: the secondary-TLB callback. */
+static void svm_edu_mn_invalidate(struct mmu_notifier *mn,
+				  struct mm_struct *mm, unsigned long start,
+				  unsigned long end)
+{
+	svm_edu_attribute(start, end);
+	svm_edu_mn_flush(to_smm(mn), start, end);
+}
+
+/*
+ * TEST ONLY (flush_at_start): the flush in invalidate_range_start, before
+ * the page tables change, and none after: the device may walk the old
+ * entry again in between and keep it. The flush does not sleep, so a range
+ * that is not blockable is fine; start_gap_us widens the window, sleeping
+ * only where the range may block.
+ */
+static int svm_edu_mn_start(struct mmu_notifier *mn,
+			    const struct mmu_notifier_range *range)
+{
+	struct svm_edu_mm *smm = to_smm(mn);
+	struct svm_edu_bond *bond;
+	unsigned long flags;
+	u32 gap;
+
+	svm_edu_attribute(range->start, range->end);
+	spin_lock_irqsave(&smm->lock, flags);
+	list_for_each_entry(bond, &smm->bonds, mm_node)
+		if (!bond->dead)
+			svm_edu_count(bond->sdev, SVM_EDU_DC_INJECTED, 1);
+	spin_unlock_irqrestore(&smm->lock, flags);
+	svm_edu_mn_flush(smm, range->start, range->end);
+	gap = READ_ONCE(svm_edu_start_gap_us);
+	if (gap && mmu_notifier_range_blockable(range))
+		usleep_range(gap, gap + gap / 4 + 1);
+	else if (gap)
+		udelay(min(gap, 1000U));
+	return 0;
 }
 
 /*
@@ -166,6 +207,18 @@ static const struct mmu_notifier_ops svm_edu_mn_ops = {
 	.free_notifier = svm_edu_mn_free,
 };
 
+/*
+ * TEST ONLY: the ops of a binding made while flush_at_start is on. A table
+ * of its own because 6.6+ refuses a notifier with both the secondary-TLB
+ * callback and invalidate_range_start; the knob takes effect at bind.
+ */
+static const struct mmu_notifier_ops svm_edu_mn_start_ops = {
+	.release = svm_edu_mn_release,
+	.invalidate_range_start = svm_edu_mn_start,
+	.alloc_notifier = svm_edu_mn_alloc,
+	.free_notifier = svm_edu_mn_free,
+};
+
 static u64 svm_edu_pe_flags(void)
 {
 	u64 flags = SVM_EDU_PE_VALID | SVM_EDU_PE_WRITE | SVM_EDU_PE_AD;
@@ -197,7 +250,8 @@ struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
 	lockdep_assert_held(&svm_edu_bind_lock);
 	if (pgtable_l5_enabled() && !(sdev->caps & SVM_EDU_CAP_LA57))
 		return ERR_PTR(-EOPNOTSUPP);
-	mn = mmu_notifier_get(&svm_edu_mn_ops, mm);
+	mn = mmu_notifier_get(svm_edu_inject[SVM_EDU_INJ_FLUSH_AT_START] ?
+			      &svm_edu_mn_start_ops : &svm_edu_mn_ops, mm);
 	if (IS_ERR(mn))
 		return ERR_CAST(mn);
 	smm = to_smm(mn);

@@ -4,7 +4,7 @@
  *
  * svm_edu/inject/{skip_flush,short_flush,wrong_pasid,skip_release,keep_iotlb,
  *		  unlink_first,skip_drain,prq_stall_blocks,root_first,
- *		  no_fence}
+ *		  no_fence,flush_at_start}
  *	Fault injection, TEST ONLY: each makes the driver deliberately wrong
  *	so that the device's stale checker can be shown to catch it. Off by
  *	default.
@@ -13,6 +13,12 @@
  *	unlinking the bond from the mm's notifier (0: no gap), so that a
  *	test can race a munmap against it; with root_first, between
  *	clearing the root and blocking the PASID.
+ * svm_edu/inject/start_gap_us
+ *	TEST ONLY: with flush_at_start, the invalidate_range_start callback
+ *	waits this long after its flush (at most 1000 us busy-waiting when
+ *	the range may not block), so that the device walks the old entries
+ *	again before they change: the window the bug leaves open, made wide
+ *	enough for a test to hit it.
  * svm_edu/inject/prq_stall_ms
  *	TEST ONLY: every page request's page stays "under I/O" this long: the
  *	fault is retried (and given up like a real one) until then; with
@@ -44,6 +50,7 @@
 
 bool svm_edu_inject[SVM_EDU_NR_INJECT];
 u32 svm_edu_unbind_gap_ms;
+u32 svm_edu_start_gap_us;
 u32 svm_edu_prq_stall_ms;
 static struct dentry *svm_edu_debugfs_root;
 
@@ -58,6 +65,7 @@ static const char *const inject_names[SVM_EDU_NR_INJECT] = {
 	[SVM_EDU_INJ_PRQ_STALL_BLOCKS] = "prq_stall_blocks",
 	[SVM_EDU_INJ_ROOT_FIRST] = "root_first",
 	[SVM_EDU_INJ_NO_FENCE] = "no_fence",
+	[SVM_EDU_INJ_FLUSH_AT_START] = "flush_at_start",
 };
 
 static const char *const policy_names[] = {
@@ -330,6 +338,8 @@ void svm_edu_debugfs_init(void)
 				    &svm_edu_inject[i]);
 	debugfs_create_u32("unbind_gap_ms", 0600, inject,
 			   &svm_edu_unbind_gap_ms);
+	debugfs_create_u32("start_gap_us", 0600, inject,
+			   &svm_edu_start_gap_us);
 	debugfs_create_u32("prq_stall_ms", 0600, inject,
 			   &svm_edu_prq_stall_ms);
 	debugfs_create_bool("attribution", 0600, svm_edu_debugfs_root,

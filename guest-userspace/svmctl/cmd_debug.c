@@ -17,7 +17,7 @@
 static const char *const knobs[] = {
 	"skip_flush", "short_flush", "wrong_pasid", "skip_release", "keep_iotlb",
 	"unlink_first", "skip_drain", "prq_stall_blocks", "root_first",
-	"no_fence",
+	"no_fence", "flush_at_start",
 };
 
 static int cat(const char *path)
