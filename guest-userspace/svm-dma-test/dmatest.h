@@ -73,7 +73,20 @@ struct stress_args {
 	bool negative;		/* skip_flush on: the checker must fire */
 };
 int stress(struct ctx *c, const struct stress_args *a);
-int unmap_race(struct ctx *c, unsigned int rounds, bool negative);
+int unmap_race(struct ctx *c, unsigned int rounds, bool negative,
+	       const char *knob);
+/* --race PATH ROUNDS (race_run.c) */
+int race_path(struct ctx *c, const char *path, unsigned int rounds,
+	      bool negative);
+/*
+ * With flush_at_start the start callback waits this long after its flush
+ * (debugfs inject/start_gap_us; race_start_gap() sets it: 0 or -errno):
+ * without it the window between the flush and the page-table change is a
+ * few microseconds, which a throttled engine rarely walks in
+ * (docs/testing.md has the figures).
+ */
+#define RACE_START_GAP_US	500
+int race_start_gap(unsigned int us);
 
 /* TAP diagnostics */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -9,6 +9,7 @@
  *        svm-dma-test --ioctl-fuzz SECONDS | --kill-storm PROCESSES
  *        svm-dma-test --stress SECONDS [--procs N] [--threads N] [--negative]
  *        svm-dma-test --unmap-race ROUNDS [--negative]
+ *        svm-dma-test --race PATH ROUNDS [--negative]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -191,6 +192,7 @@ int main(int argc, char **argv)
 		{ "procs", required_argument, NULL, 'P' },
 		{ "threads", required_argument, NULL, 'T' },
 		{ "unmap-race", required_argument, NULL, 'U' },
+		{ "race", required_argument, NULL, 'A' },
 		{ "negative", no_argument, NULL, 'N' },
 		{ "device-negative", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -201,6 +203,7 @@ int main(int argc, char **argv)
 	struct stress_args sa = { .procs = 4, .threads = 2 };
 	int opt, repeat = 1, i, err, fuzz = 0, storm = 0, race = 0;
 	bool list = false, dev_negative = false;
+	const char *race_name = NULL;
 
 	while ((opt = getopt_long(argc, argv, "lr:s:h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -235,6 +238,9 @@ int main(int argc, char **argv)
 		case 'U':
 			race = atoi(optarg);
 			break;
+		case 'A':
+			race_name = optarg;
+			break;
 		case 'N':
 			sa.negative = true;
 			break;
@@ -247,12 +253,24 @@ int main(int argc, char **argv)
 				"       svm-dma-test --remove-test | --rmmod-after-close ROUNDS\n"
 				"       svm-dma-test --ioctl-fuzz SECONDS | --kill-storm PROCESSES\n"
 				"       svm-dma-test --stress SECONDS [--procs N] [--threads N] [--negative]\n"
-				"       svm-dma-test --unmap-race ROUNDS [--negative]\n");
+				"       svm-dma-test --unmap-race ROUNDS [--negative]\n"
+				"       svm-dma-test --race PATH ROUNDS [--negative]\n"
+				"         PATH: munmap mprotect dontneed free mremap move-pages cow\n"
+				"               thp-split thp-collapse ksm hugetlb zap exit\n");
 			return opt == 'h' ? 0 : 2;
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	if (race_name) {
+		/* ROUNDS is the operand after PATH. */
+		if (argc != 1 || atoi(argv[0]) <= 0) {
+			fprintf(stderr, "svm-dma-test: --race PATH ROUNDS\n");
+			return 2;
+		}
+		race = atoi(argv[0]);
+		argc = 0;
+	}
 	if (list) {
 		for_each_scenario(s)
 			printf("%-22s %-22s %s\n", s->name,
@@ -287,8 +305,10 @@ int main(int argc, char **argv)
 		return kill_storm(&c, storm);
 	if (sa.seconds)
 		return stress(&c, &sa);
+	if (race_name)
+		return race_path(&c, race_name, race, sa.negative);
 	if (race)
-		return unmap_race(&c, race, sa.negative);
+		return unmap_race(&c, race, sa.negative, "skip_flush");
 	if (dev_negative && !argc) {
 		printf("not ok 1 - --device-negative needs scenario names\n");
 		return 1;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * svm-dma-test --unmap-race ROUNDS: munmap a range the device is copying
- * into.
+ * svm-dma-test --unmap-race ROUNDS (negative control: skip_flush), and
+ * --race munmap ROUNDS (negative control: flush_at_start, as every --race
+ * path): munmap a range the device is copying into.
  *
  * Each round queues a batch of COPYs into one destination (a slowed-down
  * engine re-uses its cached translations from one COPY to the next) and
@@ -42,8 +43,8 @@
 struct race_stats {
 	unsigned int rounds, all_done, cut_between, faulted_first;
 	unsigned int bad_status, bad_data, spacer_hits;
-	uint64_t legal, legal_thp, illegal;
-	unsigned int rounds_with_legal;
+	uint64_t legal, legal_thp, illegal, spacer_bytes;
+	unsigned int rounds_with_legal, overlapped, caught;
 };
 
 /* Bytes at @p..@p+@len that are not @val. */
@@ -84,8 +85,8 @@ static void round_one(struct ctx *c, struct race_stats *rs, bool thp,
 	struct svm_edu_udesc d[SMALL_DESCS];
 	size_t cut_off, cut_len, after, at;
 	uint8_t *dst, *spacer;
-	uint64_t s0, s1, s2;
-	bool faulted = false;
+	uint64_t s0, s1, s2, tr;
+	bool faulted = false, overlapped, caught;
 	int st;
 
 	dst = thp ? map_2m_aligned(true) : map_pages(pages);
@@ -115,8 +116,12 @@ static void round_one(struct ctx *c, struct race_stats *rs, bool thp,
 	d[ndesc - 1].flags |= SVM_EDU_UDESC_F_IRQ;
 
 	s0 = hw(c, "stale");
+	tr = hw(c, "iotlb_hits") + hw(c, "iotlb_misses");
 	st = svmedu_submit(&c->dev, d, ndesc);
 	usleep(rand_r(&c->seed) % 100000);
+	/* Overlapped: the engine had begun, and not finished, the batch. */
+	overlapped = !st && hw(c, "iotlb_hits") + hw(c, "iotlb_misses") != tr &&
+		     !((volatile struct svm_edu_completion *)record(ndesc - 1))->status;
 	munmap(dst + cut_off, cut_len);
 	s1 = hw(c, "stale");
 	if (spacer)
@@ -130,6 +135,9 @@ static void round_one(struct ctx *c, struct race_stats *rs, bool thp,
 		rs->legal_thp += s1 - s0;
 	rs->rounds_with_legal += s1 > s0;
 	rs->illegal += s2 - s1;
+	rs->overlapped += overlapped;
+	caught = s2 > s1;
+	rs->caught += caught;
 	if (st < 0) {
 		diag("round %u: %s", rs->rounds, strerror(-st));
 		rs->bad_status++;
@@ -170,18 +178,43 @@ static void round_one(struct ctx *c, struct race_stats *rs, bool thp,
 		     thp ? "THP" : "4 KiB", ok, ndesc, at, dst[at], cut_off, after);
 		rs->bad_data++;
 	}
+	if (spacer)
+		rs->spacer_bytes += count_not(spacer, cut_len, 1);
 	if (spacer && count_not(spacer, cut_len, 1)) {
 		diag("round %u: %zu bytes of DMA in memory munmap gave back",
 		     rs->rounds, count_not(spacer, cut_len, 1));
 		rs->spacer_hits++;
 	}
+	/*
+	 * A COPY out of the destination after all that: it uses whatever
+	 * translation survived munmap, even when the batch was over before
+	 * munmap returned. src is filled again next round.
+	 */
+	s1 = hw(c, "stale");
+	memset(record(ndesc), 0, sizeof(*record(ndesc)));
+	if (!svmedu_copy(&c->dev, (void *)src, dst, len, record(ndesc),
+			 SVM_EDU_UDESC_F_IRQ))
+		svmedu_wait(&c->dev, record(ndesc), 30000);
+	s2 = hw(c, "stale");
+	rs->illegal += s2 - s1;
+	rs->caught += s2 > s1 && !caught;
 out:
 	munmap(dst, thp ? HUGE : len);
 	if (spacer)
 		munmap(spacer, cut_len);
 }
 
-int unmap_race(struct ctx *c, unsigned int rounds, bool negative)
+/**
+ * unmap_race() - svm-dma-test --unmap-race ROUNDS, --race munmap ROUNDS
+ * @c: the bound context
+ * @rounds: how many rounds
+ * @negative: run the negative control, with @knob on
+ * @knob: the fault-injection knob of the negative control
+ *
+ * Return: the exit status: 0 when every check passed.
+ */
+int unmap_race(struct ctx *c, unsigned int rounds, bool negative,
+	       const char *knob)
 {
 	struct race_stats rs = { 0 };
 	uint8_t *src = map_pages(HUGE / 4096);
@@ -192,16 +225,24 @@ int unmap_race(struct ctx *c, unsigned int rounds, bool negative)
 	unsigned int r;
 
 	if (!src || svmedu_set_throttle(&c->dev, THROTTLE_US) ||
-	    svmedu_set_policy(&c->dev, negative ? "report" : "use-stale") ||
-	    (negative && svmedu_inject("skip_flush", true))) {
+	    svmedu_set_policy(&c->dev, !negative ? "use-stale" :
+			      strcmp(knob, "flush_at_start") ? "report" : "abort") ||
+	    (negative && svmedu_inject(knob, true)) ||
+	    (negative && !strcmp(knob, "flush_at_start") && race_start_gap(RACE_START_GAP_US))) {
 		printf("not ok 1 - unmap race: set-up (debugfs, root?)\n");
+		return 1;
+	}
+	/* flush_at_start takes effect at bind. */
+	if (negative && (svmedu_unbind(&c->dev) || svmedu_bind(&c->dev))) {
+		printf("not ok 1 - unmap race: rebind\n");
 		return 1;
 	}
 	for (r = 0; r < rounds; r++) {
 		fill_pattern(src, HUGE, c->seed * 4099 + r);
 		round_one(c, &rs, r % 2, src);
 	}
-	svmedu_inject("skip_flush", false);
+	svmedu_inject(knob, false);
+	race_start_gap(0);
 	svmedu_set_policy(&c->dev, "report");
 	svmedu_set_throttle(&c->dev, 0);
 	/* Whatever a broken run left cached goes with the PASID. */
@@ -221,10 +262,17 @@ int unmap_race(struct ctx *c, unsigned int rounds, bool negative)
 	     (unsigned long long)rs.legal, rs.rounds_with_legal,
 	     (unsigned long long)(rs.legal - rs.legal_thp),
 	     (unsigned long long)rs.legal_thp, (unsigned long long)rs.illegal);
+	printf("# race munmap%s: %u rounds, %u overlapped, %llu legal-window "
+	       "stale uses (in %u rounds), %llu stale after return, %llu bytes "
+	       "in given-back memory, caught%s: %u\n", negative ? " (negative)" : "",
+	       rs.rounds, rs.overlapped, (unsigned long long)rs.legal,
+	       rs.rounds_with_legal, (unsigned long long)rs.illegal,
+	       (unsigned long long)rs.spacer_bytes, negative ? " in rounds" : "",
+	       rs.caught);
 	if (negative) {
 		snprintf(what, sizeof(what), "unmap race negative control: with "
-			 "skip_flush, %llu stale accesses after munmap returned",
-			 (unsigned long long)rs.illegal);
+			 "%s, %llu stale accesses after munmap returned (in %u "
+			 "rounds)", knob, (unsigned long long)rs.illegal, rs.caught);
 		tap_result(&n, &failed, rs.illegal > 0, what);
 		printf("1..%d\n", n);
 		return failed ? 1 : 0;
@@ -236,6 +284,9 @@ int unmap_race(struct ctx *c, unsigned int rounds, bool negative)
 	snprintf(what, sizeof(what), "unmap race: munmap cut into a running batch "
 		 "in %u rounds", rs.cut_between);
 	tap_result(&n, &failed, rs.cut_between > 0, what);
+	snprintf(what, sizeof(what), "unmap race: munmap overlapped running DMA "
+		 "in %u rounds", rs.overlapped);
+	tap_result(&n, &failed, rs.overlapped > 0, what);
 	snprintf(what, sizeof(what), "unmap race: mapped data right (%u rounds "
 		 "wrong), no DMA in given-back memory (%u rounds)", rs.bad_data,
 		 rs.spacer_hits);

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svm-dma-test --race PATH: one mapping-changing kernel path raced against
+ * DMA the device is doing in the range (race_run.c runs the rounds, the
+ * race_ops*.c files set each path up).
+ */
+#ifndef RACE_H
+#define RACE_H
+
+#include <sys/types.h>
+
+#include "dmatest.h"
+
+#define RACE_HUGE	(2UL << 20)
+
+/* One round: what a path's hooks set up and the engine runs DMA in. */
+struct race_round {
+	struct ctx *c;
+	uint8_t *buf;		/* the range the DMA reads and writes */
+	size_t len;
+	void *base;		/* the mapping to drop at the end (0: none) */
+	size_t base_len;
+	/* Mapped before the change, touched right after it: it gets the frames
+	 * the change gives back, where no DMA may land. */
+	uint8_t *spacer;
+	size_t spacer_len;
+	struct svm_edu_completion *rec;	/* the batch's records */
+	unsigned int ndesc;
+	pid_t child;
+	int pipe_fd;		/* exit: the child exits when it is written */
+	unsigned int rnd;	/* a random number for the path's choices */
+};
+
+/**
+ * struct race_path - a mapping-changing kernel path
+ * @name: its PATH argument
+ * @len: bytes of the range (4 KiB pages, or one 2 MiB page)
+ * @read_only: the DMA only reads the range (the change itself would be
+ *	undone by a DMA write fault, as KSM's unmerge)
+ * @setup: map @r->buf (and a spacer); PASS, SKIP (diag says why) or FAIL
+ * @submit: runs the batch elsewhere (exit: in a child); NULL: the engine
+ *	submits it on @r->c
+ * @change: the change; 0 or -errno (the round then does not count)
+ * @done: after the DMA: unmap, reap
+ */
+struct race_path {
+	const char *name;
+	size_t len;
+	bool read_only;
+	int (*setup)(struct race_round *r);
+	int (*submit)(struct race_round *r, const struct svm_edu_udesc *d);
+	int (*change)(struct race_round *r);
+	void (*done)(struct race_round *r);
+};
+
+extern const struct race_path race_paths[];
+
+/* race_proc.c: the paths with another process (cow, exit) or ksmd */
+int race_cow_setup(struct race_round *r);
+int race_cow_change(struct race_round *r);
+void race_cow_done(struct race_round *r);
+int race_ksm_setup(struct race_round *r);
+int race_ksm_change(struct race_round *r);
+int race_exit_setup(struct race_round *r);
+int race_exit_submit(struct race_round *r, const struct svm_edu_udesc *d);
+int race_exit_change(struct race_round *r);
+void race_exit_done(struct race_round *r);
+
+#endif /* RACE_H */
