@@ -18,6 +18,13 @@ struct race_round {
 	struct ctx *c;
 	uint8_t *buf;		/* the range the DMA reads and writes */
 	size_t len;
+	/*
+	 * Where the change hits, when it is one page of the range: the batch
+	 * then works on that page, paced by COPYs of 16 KiB to @pad (0: the
+	 * whole range, no pads).
+	 */
+	size_t hot;
+	uint8_t *pad;
 	void *base;		/* the mapping to drop at the end (0: none) */
 	size_t base_len;
 	/* Mapped before the change, touched right after it: it gets the frames

@@ -37,6 +37,7 @@
 #define THROTTLE_US	50
 #define SMALL_DESCS	32
 #define HUGE_DESCS	4
+#define PAGE_DESCS	60	/* one page, paced: room for the probe's 2 */
 
 struct race_stats {
 	unsigned int rounds, overlapped, not_changed, not_set_up, bad;
@@ -69,9 +70,10 @@ int race_start_gap(unsigned int us)
 }
 
 /*
- * COPYs that alternately write the range and read it. A one-page range is
- * one chunk per COPY, which the throttle does not slow down: there a COPY
- * of 16 KiB elsewhere paces every two of them.
+ * COPYs that alternately write the range and read it. A COPY of one page
+ * is one chunk, which the throttle does not slow down: where the range is
+ * one page (zap) or the change hits one page (thp-split), the COPYs work on
+ * that page and a COPY of 16 KiB elsewhere paces every two of them.
  */
 static void build_batch(struct race_round *r, const struct race_path *p,
 			struct svm_edu_udesc *d, uint8_t *src, uint8_t *scratch)
@@ -81,16 +83,17 @@ static void build_batch(struct race_round *r, const struct race_path *p,
 	memset(d, 0, r->ndesc * sizeof(*d));
 	memset(r->rec, 0, r->ndesc * sizeof(*r->rec));
 	for (i = 0; i < r->ndesc; i++) {
-		bool pad = r->len <= 4096 && i % 3 == 0;
-		bool rd = p->read_only || (r->len <= 4096 ? i % 3 == 2 : i % 2);
+		bool one = r->len <= 4096 || r->hot;
+		bool pad = one && i % 3 == 0;
+		bool rd = p->read_only || (one ? i % 3 == 2 : i % 2);
 
 		d[i].opcode = SVM_EDU_OP_COPY;
-		d[i].src = (uintptr_t)(rd ? r->buf : src);
-		d[i].dst = (uintptr_t)(rd ? scratch : r->buf);
-		d[i].len = r->len;
+		d[i].src = (uintptr_t)(rd ? r->buf + r->hot : src);
+		d[i].dst = (uintptr_t)(rd ? scratch : r->buf + r->hot);
+		d[i].len = one ? 4096 : r->len;
 		if (pad) {
 			d[i].src = (uintptr_t)src;
-			d[i].dst = (uintptr_t)(scratch + RACE_HUGE / 2);
+			d[i].dst = (uintptr_t)(r->pad ? r->pad : scratch + RACE_HUGE / 2);
 			d[i].len = 16384;
 		}
 		d[i].completion = (uintptr_t)&r->rec[i];
@@ -211,7 +214,10 @@ static int round_setup(struct ctx *c, const struct race_path *p,
 	ret = p->setup(r);
 	if (ret != PASS)
 		return ret;
-	r->ndesc = r->len >= RACE_HUGE ? HUGE_DESCS : SMALL_DESCS;
+	if (r->len <= 4096 || r->hot)
+		r->ndesc = PAGE_DESCS;
+	else
+		r->ndesc = r->len >= RACE_HUGE ? HUGE_DESCS : SMALL_DESCS;
 	build_batch(r, p, d, src, scratch);
 	return PASS;
 }
@@ -220,7 +226,7 @@ static int round_setup(struct ctx *c, const struct race_path *p,
 static int calibrate(struct ctx *c, const struct race_path *p,
 		     struct race_stats *rs, uint8_t *src, uint8_t *scratch)
 {
-	struct svm_edu_udesc d[SMALL_DESCS];
+	struct svm_edu_udesc d[PAGE_DESCS];
 	struct race_round r;
 	uint64_t t0;
 	int ret = round_setup(c, p, &r, d, src, scratch);
@@ -258,7 +264,7 @@ static int round_one(struct ctx *c, const struct race_path *p,
 		     struct race_stats *rs, uint8_t *src, uint8_t *scratch,
 		     bool negative)
 {
-	struct svm_edu_udesc d[SMALL_DESCS];
+	struct svm_edu_udesc d[PAGE_DESCS];
 	uint64_t tr, s_sub, s0, s1, s2;
 	struct race_round r;
 	bool started, running;

@@ -18,7 +18,11 @@ for p in $paths; do
 	run svm-dma-test --race "$p" "$n"
 done
 for p in $paths; do
-	run svm-dma-test --race "$p" "$neg_rounds" --negative
+	# thp-split's bug shows only when the engine walks the one page in
+	# the gap (docs/testing.md): a few rounds in 20 catch it, so 3x.
+	n=$neg_rounds
+	[ "$p" != thp-split ] || n=$((neg_rounds * 3))
+	run svm-dma-test --race "$p" "$n" --negative
 done
 check "no kernel warning in dmesg" sh -c '! dmesg | grep -qE "WARNING:|BUG:|Oops|Call Trace"'
 exit "$svm_rc"
