@@ -7,8 +7,9 @@
  * write the range and read it (block-on-fault: a walk that meets an entry
  * the kernel has invalidated for a moment waits for the fault handler
  * instead of failing), and at a random moment within the batch's duration
- * the path changes the mapping. The device's stale counter is read before
- * the change, right after the syscall returned and after the batch ended:
+ * the path changes the mapping; after it returned, two more COPYs read and
+ * write the range. The device's stale counter is read before the change,
+ * right after the syscall returned and after all the DMA:
  *
  * - stale uses while the change runs are the legal window (the kernel has
  *   changed the entry, the driver's flush has not completed yet);
