@@ -95,6 +95,7 @@ void tap_result(int *n, int *failed, bool ok, const char *what);
 
 /* Helpers (common.c) */
 void *map_pages(size_t pages);		/* anonymous, touched */
+void *map_pages_4k(size_t pages);	/* the same, never a THP */
 /* 2 MiB, 2 MiB aligned, not touched; MADV_HUGEPAGE when @thp. */
 void *map_2m_aligned(bool thp);
 void fill_pattern(void *buf, size_t len, unsigned int seed);
@@ -127,6 +128,7 @@ int queue_copies(struct svmedu *d, const void *src, void *dst, uint32_t len,
 void compact_memory(void);
 /* CLOCK_MONOTONIC in milliseconds */
 uint64_t now_ms(void);
+uint64_t now_us(void);
 /* /sys/module/svm_edu/parameters/NAME, or @dflt when it cannot be read */
 unsigned int module_param_uint(const char *name, unsigned int dflt);
 /* mm_query.c: the node of a page (-1: unknown), online NUMA nodes. */

@@ -44,6 +44,9 @@ struct race_round {
  * @len: bytes of the range (4 KiB pages, or one 2 MiB page)
  * @read_only: the DMA only reads the range (the change itself would be
  *	undone by a DMA write fault, as KSM's unmerge)
+ * @no_window: the driver stops the device before the change begins (exit:
+ *	.release blocks the PASID before exit_mmap() touches a page table),
+ *	so a stale use while it runs is a failure too, not the legal window
  * @setup: map @r->buf (and a spacer); PASS, SKIP (diag says why) or FAIL
  * @submit: runs the batch elsewhere (exit: in a child); NULL: the engine
  *	submits it on @r->c
@@ -54,6 +57,7 @@ struct race_path {
 	const char *name;
 	size_t len;
 	bool read_only;
+	bool no_window;
 	int (*setup)(struct race_round *r);
 	int (*submit)(struct race_round *r, const struct svm_edu_udesc *d);
 	int (*change)(struct race_round *r);

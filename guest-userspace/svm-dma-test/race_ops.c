@@ -85,12 +85,21 @@ static int setup_mremap(struct race_round *r)
 	return PASS;
 }
 
+/*
+ * Odd rounds move the range as mremap(2) usually does; even ones keep the
+ * old range mapped (MREMAP_DONTUNMAP, empty from then on). A plain move
+ * unmaps the old range after moving its entries, and that unmap's own
+ * invalidation drops what a walk in between cached; with DONTUNMAP nothing
+ * follows the move, so only the move's own flush protects the old range.
+ */
 static int ch_mremap(struct race_round *r)
 {
+	int flags = MREMAP_MAYMOVE | MREMAP_FIXED;
 	void *to = r->buf + r->len;
 
-	return mremap(r->buf, r->len, r->len, MREMAP_MAYMOVE | MREMAP_FIXED,
-		      to) == to ? 0 : -errno;
+	if (!(r->rnd & 1))
+		flags |= MREMAP_DONTUNMAP;
+	return mremap(r->buf, r->len, r->len, flags, to) == to ? 0 : -errno;
 }
 
 /* Migration frees the old frames: the spacer is bound to their node. */
@@ -149,29 +158,41 @@ static int setup_thp(struct race_round *r, bool small_first)
 }
 
 /*
- * mprotect of part of a VMA splits the VMA, and with it the huge PMD,
- * before it changes the page; its flush of that page then drops the 2 MiB
- * entry, so only a walk of that page between the flush and the change can
- * leave a stale entry: the batch works on that page, paced by COPYs into
- * another part of the THP (which keep its 2 MiB entry in use).
+ * MADV_DONTNEED of one 4 KiB page of a THP: the zap splits the huge PMD
+ * (under the mmap lock for reading, so the device's page requests are
+ * served meanwhile) and then clears the page's new entry. The batch works
+ * on that page, paced by COPYs into the other half of the THP.
  */
+static void hot_page(struct race_round *r)
+{
+	r->hot = (1 + r->rnd % 510) * 4096;
+	r->pad = r->buf + (r->hot < RACE_HUGE / 2 ? RACE_HUGE / 2 : 0);
+}
+
 static int setup_split(struct race_round *r)
 {
 	int ret = setup_thp(r, false);
 
-	r->hot = (1 + r->rnd % 510) * 4096;
-	r->pad = r->buf + (r->hot < RACE_HUGE / 2 ? RACE_HUGE / 2 : 0);
+	hot_page(r);
 	return ret;
 }
 
 static int ch_split(struct race_round *r)
 {
-	return err_of(mprotect(r->buf + r->hot, 4096, PROT_READ));
+	return err_of(madvise(r->buf + r->hot, 4096, MADV_DONTNEED));
 }
 
+/*
+ * The batch works on one page, as for the split: with 2 MiB COPYs the walks
+ * made in the window between the flush and the collapse were evicted by
+ * the rest of the range before anything used them again.
+ */
 static int setup_collapse(struct race_round *r)
 {
-	return setup_thp(r, true);
+	int ret = setup_thp(r, true);
+
+	hot_page(r);
+	return ret;
 }
 
 static int ch_collapse(struct race_round *r)
@@ -266,7 +287,8 @@ const struct race_path race_paths[] = {
 	{ .name = "hugetlb", .len = RACE_HUGE, .setup = setup_hugetlb,
 	  .change = ch_munmap },
 	{ .name = "zap", .len = 4096, .setup = setup_zap, .change = ch_zap },
-	{ .name = "exit", .len = SMALL, .setup = race_exit_setup,
+	{ .name = "exit", .len = SMALL, .no_window = true,
+	  .setup = race_exit_setup,
 	  .submit = race_exit_submit, .change = race_exit_change,
 	  .done = race_exit_done },
 	{ NULL }
