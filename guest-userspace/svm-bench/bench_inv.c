@@ -206,8 +206,16 @@ void bench_attrib(unsigned int n, unsigned int rounds)
 
 	if (!n)
 		n = 1;
-	if (!rounds || rounds > 64)
-		rounds = rounds ? 64 : 1;
+	if (!rounds) {
+		/* Only with attribution on: for a tracer timing the callback. */
+		svmedu_attribution(true);
+		off[0] = one_page_cycle(n);
+		svmedu_attribution(false);
+		result("munmap_1page_attribution_on", off, 1, "ns");
+		return;
+	}
+	if (rounds > 64)
+		rounds = 64;
 	svmedu_set_policy(&dev, "off");
 	one_page_cycle(n);	/* warm up: page tables, the verdict cache */
 	calls = drv("notifier_calls");

@@ -118,7 +118,8 @@ int set_param(const char *param, unsigned int value)
 /*
  * usage: svm-bench                       everything 'make bench' records
  *        svm-bench attribution [N [R]]   the cost of attributing callbacks:
- *                                        R rounds (10) of N munmaps (2000)
+ *                                        R rounds (10) of N munmaps (2000);
+ *                                        R 0: N munmaps, attribution on
  */
 int main(int argc, char **argv)
 {
