@@ -7,11 +7,21 @@
  * function matches, and notes how large a range it got. This is the
  * dump_stack() exploration of "who calls the notifier, with what" made
  * into a table: debugfs svm_edu/sources.
+ *
+ * The secondary-TLB callback, the one that flushes, gets no
+ * mmu_notifier_range and so no event: the stack is all there is. Naming
+ * each frame (kallsyms) and matching the names costs microseconds per
+ * frame, so each return address is named and matched once: the verdict,
+ * the best rule its function matches or none, goes into a lock-free cache
+ * that every later callback only reads. The stack walk remains.
+ * Writing to debugfs svm_edu/sources empties the cache with the counts.
  */
 #include <linux/atomic.h>
+#include <linux/hash.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/spinlock.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 
@@ -84,27 +94,98 @@ static const struct {
 bool svm_edu_attribution;
 atomic64_t svm_edu_sources[SVM_EDU_NR_SOURCES][SVM_EDU_NR_RANGES];
 
+/*
+ * The verdict cache. A slot is 0 (free) or, written once by cmpxchg, the
+ * return address's low 32 bits above the verdict byte: the index of the
+ * best rule its function matches, plus 1, or NO_RULE. Kernel and module
+ * text lie in the top 2 GiB on x86-64 (and in 32 bits elsewhere), so the
+ * low half names the address; any other address is named every time. A
+ * slot never changes once written, so a reader needs no lock: a text
+ * address that module unloading frees and reuses could only get a stale
+ * verdict until the table is reset (module init, or a write to sources).
+ */
+#define CACHE_BITS	10
+#define CACHE_PROBES	8
+#define NO_RULE		0xff
+static u64 cache[1 << CACHE_BITS];
+
+static_assert(ARRAY_SIZE(rules) + 1 < NO_RULE);
+
+/* The high half every cacheable text address has. */
+#define TEXT_HIGH	(BITS_PER_LONG == 64 ? U32_MAX : 0)
+
+/* Name the function at @addr and find the best rule it matches: slow. */
+static u8 resolve(unsigned long addr)
+{
+	/* KSYM_SYMBOL_LEN is too big for the stack of a notifier callback. */
+	static char name[KSYM_SYMBOL_LEN];
+	static DEFINE_SPINLOCK(lock);
+	unsigned long flags;
+	unsigned int r;
+
+	spin_lock_irqsave(&lock, flags);
+	sprint_symbol_no_offset(name, addr);
+	for (r = 0; r < ARRAY_SIZE(rules); r++)
+		if (strstr(name, rules[r].fn))
+			break;
+	spin_unlock_irqrestore(&lock, flags);
+	return r < ARRAY_SIZE(rules) ? r + 1 : NO_RULE;
+}
+
+/* The verdict for the return address @addr, from the cache if there. */
+static u8 frame_verdict(unsigned long addr)
+{
+	u32 key = lower_32_bits(addr), h, i;
+	u64 slot;
+	u8 v;
+
+	if (upper_32_bits(addr) != TEXT_HIGH)
+		return resolve(addr);
+	h = hash_32(key, CACHE_BITS);
+	for (i = 0; i < CACHE_PROBES; i++) {
+		u64 *p = &cache[(h + i) & (ARRAY_SIZE(cache) - 1)];
+
+		slot = READ_ONCE(*p);
+		if (slot && upper_32_bits(slot) == key)
+			return slot & 0xff;
+		if (slot)
+			continue;
+		/* First time here: name it, and keep the verdict if the slot
+		 * is still free (another CPU may have taken it meanwhile).
+		 */
+		v = resolve(addr);
+		(void)cmpxchg64(p, 0, (u64)key << 32 | v);
+		return v;
+	}
+	/* The neighbourhood is full: rare with 1024 slots, just slower. */
+	return resolve(addr);
+}
+
 static enum svm_edu_source classify(void)
 {
-	static char names[SVM_EDU_ATTRIB_DEPTH][KSYM_SYMBOL_LEN];
-	static DEFINE_SPINLOCK(lock);
-	unsigned long entries[SVM_EDU_ATTRIB_DEPTH], flags;
-	enum svm_edu_source src = SVM_EDU_SRC_OTHER;
-	unsigned int n, i, r;
+	unsigned long entries[SVM_EDU_ATTRIB_DEPTH];
+	unsigned int n, i;
+	u8 best = NO_RULE;
 
 	n = stack_trace_save(entries, ARRAY_SIZE(entries), 1);
-	/* The name buffers are big: share one set, callbacks may nest. */
-	spin_lock_irqsave(&lock, flags);
-	for (i = 0; i < n; i++)
-		sprint_symbol_no_offset(names[i], entries[i]);
-	for (r = 0; r < ARRAY_SIZE(rules) && src == SVM_EDU_SRC_OTHER; r++)
-		for (i = 0; i < n; i++)
-			if (strstr(names[i], rules[r].fn)) {
-				src = rules[r].src;
-				break;
-			}
-	spin_unlock_irqrestore(&lock, flags);
-	return src;
+	for (i = 0; i < n && best > 1; i++)
+		best = min(best, frame_verdict(entries[i]));
+	return best == NO_RULE ? SVM_EDU_SRC_OTHER : rules[best - 1].src;
+}
+
+/**
+ * svm_edu_attrib_reset() - forget the verdicts of return addresses
+ *
+ * For a text address that may now belong to another function (a module
+ * unloaded and another loaded at its place). Callbacks running meanwhile
+ * may still use an old verdict or name a frame twice; both are harmless.
+ */
+void svm_edu_attrib_reset(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cache); i++)
+		WRITE_ONCE(cache[i], 0);
 }
 
 static enum svm_edu_range_class range_class(unsigned long start,

@@ -40,4 +40,6 @@ extern const char *const svm_edu_range_names[SVM_EDU_NR_RANGES];
 extern bool svm_edu_attribution;
 extern atomic64_t svm_edu_sources[SVM_EDU_NR_SOURCES][SVM_EDU_NR_RANGES];
 
+void svm_edu_attrib_reset(void);
+
 #endif /* SVM_EDU_ATTRIB_H */

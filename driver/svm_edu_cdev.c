@@ -72,30 +72,65 @@ static int svm_edu_mmap(struct file *file, struct vm_area_struct *vma)
 	return svm_edu_zap_mmap(&sf->zbuf, vma);
 }
 
-/* Copy in an argument whose first field is its size; check the size. */
-static int get_arg(void *karg, size_t ksize, void __user *uarg)
+/*
+ * Arguments are extensible (docs/ioctl-abi.md): the size field, not the size
+ * bits of the command number, says how large the caller's structure is. A
+ * caller built against an older header passes less (at least the command's
+ * VER0 size) and the driver reads the rest as zero; a newer one passes more,
+ * which works as long as the part this driver does not know is zero. The
+ * PAGE_SIZE cap keeps the zero check bounded, as clone3() and openat2() do.
+ */
+static int get_arg(void *karg, size_t ksize, size_t min_size,
+		   void __user *uarg, u32 *usize)
 {
 	u32 size;
+	int ret;
 
 	if (get_user(size, (u32 __user *)uarg))
 		return -EFAULT;
-	if (size != ksize)
+	if (size < min_size)
 		return -EINVAL;
-	if (copy_from_user(karg, uarg, ksize))
-		return -EFAULT;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	ret = copy_struct_from_user(karg, ksize, uarg, size);
+	if (ret)
+		return ret;
+	/* The size the checks above passed, even if user space changed it. */
+	*(u32 *)karg = size;
+	*usize = size;
 	return 0;
 }
+
+/* Copy back no more than the caller's structure holds, nor than ours. */
+static int put_arg(void __user *uarg, const void *karg, size_t ksize,
+		   u32 usize)
+{
+	return copy_to_user(uarg, karg, min_t(size_t, ksize, usize)) ?
+		-EFAULT : 0;
+}
+
+/* The VER0 sizes are the fields ABI version 4 gave a meaning to. */
+static_assert(SVM_EDU_INFO_SIZE_VER0 ==
+	      offsetofend(struct svm_edu_info, max_batch));
+static_assert(SVM_EDU_BIND_SIZE_VER0 == offsetofend(struct svm_edu_bind, pasid));
+static_assert(SVM_EDU_SUBMIT_SIZE_VER0 ==
+	      offsetofend(struct svm_edu_submit, submitted));
+static_assert(SVM_EDU_WAIT_SIZE_VER0 == offsetofend(struct svm_edu_wait, status));
+static_assert(SVM_EDU_ZAP_SIZE_VER0 == offsetofend(struct svm_edu_zap, addr));
 
 static long ioctl_info(struct svm_edu_file *sf, void __user *uarg)
 {
 	struct svm_edu_dev *sdev = sf->sdev;
 	struct svm_edu_info info;
-	int ret = get_arg(&info, sizeof(info), uarg);
+	u32 usize;
+	int ret = get_arg(&info, sizeof(info), SVM_EDU_INFO_SIZE_VER0, uarg,
+			  &usize);
 
 	if (ret)
 		return ret;
+	/* Every field but size is out: what user space put there is lost. */
 	memset(&info, 0, sizeof(info));
-	info.size = sizeof(info);
+	info.size = usize;
 	info.abi_version = SVM_EDU_ABI_VERSION;
 	info.hw_version = sdev->hw_version;
 	info.nr_vectors = SVM_EDU_NR_VECTORS;
@@ -118,7 +153,7 @@ static long ioctl_info(struct svm_edu_file *sf, void __user *uarg)
 	mutex_unlock(&sf->lock);
 	if (ret)
 		return ret;
-	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+	return put_arg(uarg, &info, sizeof(info), usize);
 }
 
 static long ioctl_bind(struct svm_edu_file *sf, void __user *uarg)
@@ -126,7 +161,8 @@ static long ioctl_bind(struct svm_edu_file *sf, void __user *uarg)
 	struct svm_edu_dev *sdev = sf->sdev;
 	struct svm_edu_bond *bond;
 	struct svm_edu_bind b;
-	int ret = get_arg(&b, sizeof(b), uarg);
+	u32 usize;
+	int ret = get_arg(&b, sizeof(b), SVM_EDU_BIND_SIZE_VER0, uarg, &usize);
 
 	if (ret)
 		return ret;
@@ -157,7 +193,7 @@ static long ioctl_bind(struct svm_edu_file *sf, void __user *uarg)
 	mutex_unlock(&sf->lock);
 	if (ret)
 		return ret;
-	return copy_to_user(uarg, &b, sizeof(b)) ? -EFAULT : 0;
+	return put_arg(uarg, &b, sizeof(b), usize);
 }
 
 static long ioctl_unbind(struct svm_edu_file *sf)
@@ -186,7 +222,8 @@ static long ioctl_submit(struct svm_edu_file *sf, void __user *uarg)
 {
 	struct svm_edu_dev *sdev = sf->sdev;
 	struct svm_edu_submit s;
-	int ret = get_arg(&s, sizeof(s), uarg);
+	u32 usize;
+	int ret = get_arg(&s, sizeof(s), SVM_EDU_SUBMIT_SIZE_VER0, uarg, &usize);
 
 	if (ret)
 		return ret;
@@ -211,8 +248,8 @@ static long ioctl_submit(struct svm_edu_file *sf, void __user *uarg)
 				     &s.submitted);
 	up_read(&sdev->rwsem);
 	mutex_unlock(&sf->lock);
-	if (put_user(s.submitted,
-		     &((struct svm_edu_submit __user *)uarg)->submitted))
+	/* submitted is meaningful on an error too: 0, nothing was queued. */
+	if (put_arg(uarg, &s, sizeof(s), usize))
 		return -EFAULT;
 	return ret;
 }
@@ -220,14 +257,15 @@ static long ioctl_submit(struct svm_edu_file *sf, void __user *uarg)
 static long ioctl_wait(struct svm_edu_file *sf, void __user *uarg)
 {
 	struct svm_edu_wait w;
-	int ret = get_arg(&w, sizeof(w), uarg);
+	u32 usize;
+	int ret = get_arg(&w, sizeof(w), SVM_EDU_WAIT_SIZE_VER0, uarg, &usize);
 
 	if (ret)
 		return ret;
 	if (w.reserved || w.status)
 		return -EINVAL;
 	ret = svm_edu_wait(sf->sdev, w.completion, w.timeout_ms, &w.status);
-	if (put_user(w.status, &((struct svm_edu_wait __user *)uarg)->status))
+	if (put_arg(uarg, &w, sizeof(w), usize))
 		return -EFAULT;
 	return ret;
 }
@@ -236,7 +274,8 @@ static long ioctl_zap(struct svm_edu_file *sf, struct file *file,
 		      void __user *uarg)
 {
 	struct svm_edu_zap z;
-	int ret = get_arg(&z, sizeof(z), uarg);
+	u32 usize;
+	int ret = get_arg(&z, sizeof(z), SVM_EDU_ZAP_SIZE_VER0, uarg, &usize);
 
 	if (ret)
 		return ret;
@@ -244,6 +283,12 @@ static long ioctl_zap(struct svm_edu_file *sf, struct file *file,
 		return -EINVAL;
 	return svm_edu_zap(&sf->zbuf, file, z.addr);
 }
+
+/*
+ * The command number without its size bits: a caller built against a header
+ * whose structure has grown sends the same command with another size.
+ */
+#define SVM_EDU_IOC_NOSIZE(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
 
 static long svm_edu_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
@@ -254,18 +299,19 @@ static long svm_edu_ioctl(struct file *file, unsigned int cmd,
 	if (READ_ONCE(sf->sdev->gone))
 		return -ENODEV;
 
-	switch (cmd) {
-	case SVM_EDU_IOC_INFO:
-		return ioctl_info(sf, uarg);
-	case SVM_EDU_IOC_BIND:
-		return ioctl_bind(sf, uarg);
-	case SVM_EDU_IOC_UNBIND:
+	/* UNBIND takes no argument: only its own number. */
+	if (cmd == SVM_EDU_IOC_UNBIND)
 		return ioctl_unbind(sf);
-	case SVM_EDU_IOC_SUBMIT:
+	switch (SVM_EDU_IOC_NOSIZE(cmd)) {
+	case SVM_EDU_IOC_NOSIZE(SVM_EDU_IOC_INFO):
+		return ioctl_info(sf, uarg);
+	case SVM_EDU_IOC_NOSIZE(SVM_EDU_IOC_BIND):
+		return ioctl_bind(sf, uarg);
+	case SVM_EDU_IOC_NOSIZE(SVM_EDU_IOC_SUBMIT):
 		return ioctl_submit(sf, uarg);
-	case SVM_EDU_IOC_WAIT:
+	case SVM_EDU_IOC_NOSIZE(SVM_EDU_IOC_WAIT):
 		return ioctl_wait(sf, uarg);
-	case SVM_EDU_IOC_ZAP:
+	case SVM_EDU_IOC_NOSIZE(SVM_EDU_IOC_ZAP):
 		return ioctl_zap(sf, file, uarg);
 	default:
 		return -ENOTTY;

@@ -112,6 +112,7 @@ static ssize_t sources_write(struct file *file, const char __user *buf,
 	for (i = 0; i < SVM_EDU_NR_SOURCES; i++)
 		for (r = 0; r < SVM_EDU_NR_RANGES; r++)
 			atomic64_set(&svm_edu_sources[i][r], 0);
+	svm_edu_attrib_reset();
 	return len;
 }
 

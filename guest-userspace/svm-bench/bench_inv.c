@@ -2,7 +2,8 @@
 /*
  * svm-bench: invalidation: doorbells per notifier callback, device time per
  * command, the cost of munmap with a bound PASID, and the range vs
- * whole-PASID crossover.
+ * whole-PASID crossover; on its own (svm-bench attribution), the cost of
+ * attributing a callback (debugfs svm_edu/attribution).
  */
 #include <stdio.h>
 #include <string.h>
@@ -172,4 +173,69 @@ void bench_inv(void)
 	doorbells();
 	munmap_cost();
 	threshold();
+}
+
+/* ns per mmap + touch + munmap of one page, @n times. */
+static double one_page_cycle(unsigned int n)
+{
+	double t0 = now_ns();
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		volatile uint8_t *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		p[0] = 1;
+		munmap((void *)p, 4096);
+	}
+	return (now_ns() - t0) / n;
+}
+
+/*
+ * The cost of attribution per munmap of one page, with the PASID bound:
+ * @rounds of @n cycles with attribution off, then on, interleaved so that
+ * drift of the (shared, emulated) machine hits both alike. The difference
+ * of the medians divided by the callbacks per munmap is its cost per
+ * callback.
+ */
+void bench_attrib(unsigned int n, unsigned int rounds)
+{
+	double off[64], on[64], diff[64], per_cb;
+	uint64_t calls;
+	unsigned int r;
+
+	if (!n)
+		n = 1;
+	if (!rounds) {
+		/* Only with attribution on: for a tracer timing the callback. */
+		svmedu_attribution(true);
+		off[0] = one_page_cycle(n);
+		svmedu_attribution(false);
+		result("munmap_1page_attribution_on", off, 1, "ns");
+		return;
+	}
+	if (rounds > 64)
+		rounds = 64;
+	svmedu_set_policy(&dev, "off");
+	one_page_cycle(n);	/* warm up: page tables, the verdict cache */
+	calls = drv("notifier_calls");
+	for (r = 0; r < rounds; r++) {
+		if (svmedu_attribution(false))
+			printf("# cannot switch attribution off\n");
+		off[r] = one_page_cycle(n);
+		if (svmedu_attribution(true))
+			printf("# cannot switch attribution on\n");
+		on[r] = one_page_cycle(n);
+		diff[r] = on[r] - off[r];
+	}
+	svmedu_attribution(false);
+	per_cb = (double)(drv("notifier_calls") - calls) / (2.0 * rounds * n);
+	printf("# %u rounds of %u munmaps, %.2f callbacks per munmap\n",
+	       rounds, n, per_cb);
+	result("munmap_1page_attribution_off", off, rounds, "ns");
+	result("munmap_1page_attribution_on", on, rounds, "ns");
+	for (r = 0; r < rounds; r++)
+		diff[r] /= per_cb > 0 ? per_cb : 1;
+	result("attribution_ns_per_callback", diff, rounds, "ns");
+	svmedu_set_policy(&dev, "report");
 }

@@ -115,11 +115,23 @@ int set_param(const char *param, unsigned int value)
 	return fclose(f);
 }
 
-int main(void)
+/*
+ * usage: svm-bench                       everything 'make bench' records
+ *        svm-bench attribution [N [R]]   the cost of attributing callbacks:
+ *                                        R rounds (10) of N munmaps (2000);
+ *                                        R 0: N munmaps, attribution on
+ */
+int main(int argc, char **argv)
 {
 	if (svmedu_open(&dev, 0) || svmedu_bind(&dev)) {
 		printf("# cannot open and bind /dev/svm-edu0\n");
 		return 1;
+	}
+	if (argc > 1 && !strcmp(argv[1], "attribution")) {
+		bench_attrib(argc > 2 ? atoi(argv[2]) : 2000,
+			     argc > 3 ? atoi(argv[3]) : 10);
+		svmedu_close(&dev);
+		return 0;
 	}
 	bench_dma();
 	bench_inv();

@@ -4,8 +4,19 @@
  * on /dev/svm-edu<N>. docs/ioctl-abi.md describes it in prose.
  *
  * Every argument structure starts with a __u32 size that user space sets to
- * sizeof() of the structure it was compiled with; a size the driver does not
- * know is EINVAL. Reserved fields and unknown flags must be zero (EINVAL).
+ * sizeof() of the structure it was compiled with. The structures are
+ * extensible, as clone3()'s and openat2()'s are: the driver reads the size
+ * field (the size bits of the command number are not used) and
+ * - a size below the command's SVM_EDU_*_SIZE_VER0 is EINVAL;
+ * - a size above PAGE_SIZE is E2BIG;
+ * - a smaller structure than the driver's (older user space) is read with
+ *   the missing tail as zero, which every field added later means "as
+ *   before";
+ * - a larger one (newer user space) works if the bytes the driver does not
+ *   know are zero, else E2BIG before anything is done;
+ * - the driver writes back at most min(size, its own sizeof) bytes, and
+ *   leaves the size field as it was.
+ * Reserved fields and unknown flags must be zero (EINVAL).
  *
  * A process can only reach its own address space: BIND binds the calling
  * process's mm, and the PASID of every submitted descriptor is the one of
@@ -63,6 +74,16 @@ struct svm_edu_bind {
 	__u32 pasid;
 	__u32 reserved;
 };
+
+/*
+ * The smallest size each command takes: its structure without the trailing
+ * reserved fields, which read as zero when they are missing.
+ */
+#define SVM_EDU_INFO_SIZE_VER0		44	/* up to max_batch */
+#define SVM_EDU_BIND_SIZE_VER0		12	/* up to pasid */
+#define SVM_EDU_SUBMIT_SIZE_VER0	20	/* up to submitted */
+#define SVM_EDU_WAIT_SIZE_VER0		20	/* up to status */
+#define SVM_EDU_ZAP_SIZE_VER0		16	/* all of it */
 
 /**
  * struct svm_edu_udesc - one DMA descriptor as user space gives it
