@@ -30,6 +30,7 @@ int set_param(const char *param, unsigned int value);
 
 void bench_dma(void);
 void bench_inv(void);
+void bench_crossover(void);
 void bench_attrib(unsigned int n, unsigned int rounds);
 void bench_fault(void);
 

@@ -175,6 +175,30 @@ void bench_inv(void)
 	threshold();
 }
 
+/*
+ * make bench runs this on every guest kernel: the crossover depends on
+ * what the kernel sends. From 6.6 to before 7.x, x86 reports a flush of
+ * more than 33 pages as [0, ULONG_MAX), which the driver flushes whole
+ * whatever the threshold: whole_pasid_invalidations per munmap of 64
+ * pages with the threshold out of reach tells which kind this kernel is.
+ */
+void bench_crossover(void)
+{
+	uint64_t whole;
+	double v;
+	void *p;
+
+	svmedu_set_policy(&dev, "off");
+	set_param("whole_pasid_pages", 0);
+	p = map_touched(64 * 4096, MADV_NOHUGEPAGE);
+	whole = drv("whole_pasid_flushes");
+	munmap(p, 64 * 4096);
+	v = drv("whole_pasid_flushes") - whole;
+	set_param("whole_pasid_pages", 64);
+	result("whole_pasid_flushes_per_64_page_munmap", &v, 1, "flushes");
+	threshold();
+}
+
 /* ns per mmap + touch + munmap of one page, @n times. */
 static double one_page_cycle(unsigned int n)
 {

@@ -120,6 +120,8 @@ int set_param(const char *param, unsigned int value)
  *        svm-bench attribution [N [R]]   the cost of attributing callbacks:
  *                                        R rounds (10) of N munmaps (2000);
  *                                        R 0: N munmaps, attribution on
+ *        svm-bench crossover             the whole-PASID crossover only, with
+ *                                        what this kernel sends per munmap
  */
 int main(int argc, char **argv)
 {
@@ -130,6 +132,12 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "attribution")) {
 		bench_attrib(argc > 2 ? atoi(argv[2]) : 2000,
 			     argc > 3 ? atoi(argv[3]) : 10);
+		svmedu_close(&dev);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "crossover")) {
+		bench_crossover();
+		svmedu_set_policy(&dev, "report");
 		svmedu_close(&dev);
 		return 0;
 	}
