@@ -31,3 +31,47 @@ write_if_changed() {
 		chmod 644 "$file"
 	fi
 }
+
+# run_logged LABEL LOG COMMAND...: run COMMAND with all its output in LOG
+# (under build/logs/) and show only its progress: ninja's "[n/N]" status
+# lines become one updating line on a terminal, or a "[n/N] p%" line every
+# 10 % otherwise (CI logs). V=1 shows the whole output as well (it still
+# goes to LOG). On failure: the log's last 40 lines and where the log is;
+# the command's exit status is returned.
+run_logged() {
+	local label=$1 log=$2 rc line n total pct next=10 tty=0 shown=0 cols
+	shift 2
+	mkdir -p "$(dirname "$log")"
+	if [ "${V:-0}" = 1 ]; then
+		rc=0
+		"$@" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
+	else
+		[ -t 1 ] && tty=1
+		cols=$(tput cols 2>/dev/null || echo 80)
+		"$@" >"$log" 2>&1 &
+		local pid=$!
+		# Follow the log rather than a pipe: the command never sees a
+		# closed pipe, and the log is complete whatever we print.
+		while IFS= read -r line; do
+			[[ $line =~ ^\[([0-9]+)/([0-9]+)\]\ (.*) ]] || continue
+			n=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
+			pct=$((n * 100 / total))
+			if [ "$tty" = 1 ]; then
+				line="$label [$n/$total] $pct% ${BASH_REMATCH[3]}"
+				printf '\r%s\033[K' "${line:0:$((cols - 1))}"
+				shown=1
+			elif [ "$pct" -ge "$next" ] || [ "$n" = "$total" ]; then
+				printf '%s [%d/%d] %d%%\n' "$label" "$n" "$total" "$pct"
+				next=$((pct - pct % 10 + 10))
+			fi
+		done < <(tail -n +1 --pid="$pid" -f "$log" 2>/dev/null)
+		rc=0
+		wait "$pid" || rc=$?
+		[ "$shown" = 0 ] || echo
+	fi
+	if [ "$rc" -ne 0 ]; then
+		[ "${V:-0}" = 1 ] || tail -40 "$log" >&2
+		log "$label failed (exit $rc); full log: $log"
+	fi
+	return "$rc"
+}
