@@ -35,11 +35,12 @@ write_if_changed() {
 # run_logged LABEL LOG COMMAND...: run COMMAND with all its output in LOG
 # (under build/logs/) and show only its progress: ninja's "[n/N]" status
 # lines become one updating line on a terminal, or a "[n/N] p%" line every
-# 10 % otherwise (CI logs). V=1 shows the whole output as well (it still
-# goes to LOG). On failure: the log's last 40 lines and where the log is;
-# the command's exit status is returned.
+# 10 % otherwise (CI logs), and a last line "LABEL: done in T (N steps)".
+# V=1 shows the whole output as well (it still goes to LOG). On failure:
+# the log's last 40 lines and where the log is; the command's exit status
+# is returned.
 run_logged() {
-	local label=$1 log=$2 rc line n total pct next=10 tty=0 shown=0 cols
+	local label=$1 log=$2 rc line n=0 total pct next=10 tty=0 cols t0=$SECONDS steps=0
 	shift 2
 	mkdir -p "$(dirname "$log")"
 	if [ "${V:-0}" = 1 ]; then
@@ -55,11 +56,11 @@ run_logged() {
 		while IFS= read -r line; do
 			[[ $line =~ ^\[([0-9]+)/([0-9]+)\]\ (.*) ]] || continue
 			n=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
+			steps=$((steps + 1))
 			pct=$((n * 100 / total))
 			if [ "$tty" = 1 ]; then
 				line="$label [$n/$total] $pct% ${BASH_REMATCH[3]}"
 				printf '\r%s\033[K' "${line:0:$((cols - 1))}"
-				shown=1
 			elif [ "$pct" -ge "$next" ] || [ "$n" = "$total" ]; then
 				printf '%s [%d/%d] %d%%\n' "$label" "$n" "$total" "$pct"
 				next=$((pct - pct % 10 + 10))
@@ -67,7 +68,16 @@ run_logged() {
 		done < <(tail -n +1 --pid="$pid" -f "$log" 2>/dev/null)
 		rc=0
 		wait "$pid" || rc=$?
-		[ "$shown" = 0 ] || echo
+		[ "$tty" = 0 ] || printf '\r\033[K'
+		if [ "$rc" -eq 0 ]; then
+			t0=$((SECONDS - t0))
+			if [ "$t0" -ge 60 ]; then
+				t0="$((t0 / 60)) min $((t0 % 60)) s"
+			else
+				t0="$t0 s"
+			fi
+			echo "$label: done in $t0 ($steps steps)"
+		fi
 	fi
 	if [ "$rc" -ne 0 ]; then
 		[ "${V:-0}" = 1 ] || tail -40 "$log" >&2
