@@ -2,8 +2,9 @@
 #
 #   make run     boot the guest, load the driver, show the device (svmctl
 #                list) and run a DMA (svm-dma-test copy)
-#   make test    host unit tests, the device qtest on QEMU 7.2 and 10, a
-#                30 s fuzz run, the install checks (tests/install), then
+#   make test    host unit tests, the style checks (tests/style), the
+#                device qtest on QEMU 7.2 and 10, a 30 s fuzz run, the
+#                install checks (tests/install), then
 #                the guest tests on Debian 12's 6.1 and 6.12 kernels and
 #                unstable's newest (only KERNEL's when KERNEL is given)
 #                with QEMU 7.2, and the scenario suite on QEMU 10 with one
@@ -35,7 +36,8 @@
 # on first use. Everything built lands in build/.
 #
 # Variables: KERNEL=6.1|6.12|latest (guest kernel series), QEMU=7.2|10,
-# ACCEL=tcg|kvm.
+# ACCEL=tcg|kvm, V=1 (the QEMU build's whole output; by default it shows
+# a progress line and keeps the output in build/logs/).
 
 ifneq ($(KERNEL),)
 TEST_KERNELS := $(KERNEL)
