@@ -38,37 +38,23 @@ write_if_changed() {
 # 10 % otherwise (CI logs), and a last line "LABEL: done in T (N steps)".
 # V=1 shows the whole output as well (it still goes to LOG). On failure:
 # the log's last 40 lines and where the log is; the command's exit status
-# is returned.
+# is returned. COMMAND runs in the foreground (Ctrl-C stops it).
 run_logged() {
-	local label=$1 log=$2 rc line n=0 total pct next=10 tty=0 cols t0=$SECONDS steps=0
+	local label=$1 log=$2 rc=0 t0=$SECONDS stepsf steps
 	shift 2
 	mkdir -p "$(dirname "$log")"
 	if [ "${V:-0}" = 1 ]; then
-		rc=0
-		"$@" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
+		# the command's status, with or without pipefail
+		if "$@" 2>&1 | tee "$log"; then rc=${PIPESTATUS[0]}; else rc=${PIPESTATUS[0]}; fi
 	else
-		[ -t 1 ] && tty=1
-		cols=$(tput cols 2>/dev/null || echo 80)
-		"$@" >"$log" 2>&1 &
-		local pid=$!
-		# Follow the log rather than a pipe: the command never sees a
-		# closed pipe, and the log is complete whatever we print.
-		while IFS= read -r line; do
-			[[ $line =~ ^\[([0-9]+)/([0-9]+)\]\ (.*) ]] || continue
-			n=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
-			steps=$((steps + 1))
-			pct=$((n * 100 / total))
-			if [ "$tty" = 1 ]; then
-				line="$label [$n/$total] $pct% ${BASH_REMATCH[3]}"
-				printf '\r%s\033[K' "${line:0:$((cols - 1))}"
-			elif [ "$pct" -ge "$next" ] || [ "$n" = "$total" ]; then
-				printf '%s [%d/%d] %d%%\n' "$label" "$n" "$total" "$pct"
-				next=$((pct - pct % 10 + 10))
-			fi
-		done < <(tail -n +1 --pid="$pid" -f "$log" 2>/dev/null)
-		rc=0
-		wait "$pid" || rc=$?
-		[ "$tty" = 0 ] || printf '\r\033[K'
+		stepsf=$(mktemp)
+		if "$@" 2>&1 | tee "$log" | _progress "$label" "$stepsf"; then
+			rc=${PIPESTATUS[0]}
+		else
+			rc=${PIPESTATUS[0]}
+		fi
+		steps=$(cat "$stepsf" 2>/dev/null)
+		rm -f "$stepsf"
 		if [ "$rc" -eq 0 ]; then
 			t0=$((SECONDS - t0))
 			if [ "$t0" -ge 60 ]; then
@@ -76,7 +62,11 @@ run_logged() {
 			else
 				t0="$t0 s"
 			fi
-			echo "$label: done in $t0 ($steps steps)"
+			if [ "${steps:-0}" -gt 0 ]; then
+				echo "$label: done in $t0 ($steps steps)"
+			else
+				echo "$label: done in $t0"
+			fi
 		fi
 	fi
 	if [ "$rc" -ne 0 ]; then
@@ -84,4 +74,27 @@ run_logged() {
 		log "$label failed (exit $rc); full log: $log"
 	fi
 	return "$rc"
+}
+
+# _progress LABEL STEPS-FILE: run_logged's display of ninja's status lines
+# read from stdin; writes the number of steps seen to STEPS-FILE.
+_progress() {
+	local label=$1 line n total pct next=10 tty=0 cols steps=0
+	[ -t 1 ] && tty=1
+	cols=$(tput cols 2>/dev/null || echo 80)
+	while IFS= read -r line || [ -n "$line" ]; do
+		[[ $line =~ ^\[([0-9]+)/([0-9]+)\]\ (.*) ]] || continue
+		n=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
+		steps=$((steps + 1))
+		pct=$((n * 100 / total))
+		if [ "$tty" = 1 ]; then
+			line="$label [$n/$total] $pct% ${BASH_REMATCH[3]}"
+			printf '\r%s\033[K' "${line:0:$((cols - 1))}"
+		elif [ "$pct" -ge "$next" ] || [ "$n" = "$total" ]; then
+			printf '%s [%d/%d] %d%%\n' "$label" "$n" "$total" "$pct"
+			next=$((pct - pct % 10 + 10))
+		fi
+	done
+	[ "$tty" = 0 ] || printf '\r\033[K'
+	echo "$steps" >"$2"
 }
