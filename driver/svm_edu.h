@@ -253,6 +253,7 @@ static inline void svm_edu_write64(struct svm_edu_dev *sdev, u32 reg, u64 val)
 /* Fenced: the device does no DMA and has no cached state any more. */
 static inline bool svm_edu_fenced(struct svm_edu_dev *sdev)
 {
+	/* pairs with the smp_store_release() in svm_edu_fence() */
 	return smp_load_acquire(&sdev->fenced);
 }
 
