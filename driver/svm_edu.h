@@ -324,6 +324,7 @@ enum svm_edu_inject {
 	SVM_EDU_INJ_FLUSH_AT_START,
 	SVM_EDU_NR_INJECT
 };
+
 extern bool svm_edu_inject[SVM_EDU_NR_INJECT];
 extern u32 svm_edu_unbind_gap_ms;
 extern u32 svm_edu_start_gap_us;
