@@ -13,7 +13,8 @@
 #                checks (shellcheck, the kernel's and QEMU's checkpatch.pl),
 #                the qtest and KERNEL's scenario suite (t-dma.sh) on QEMU
 #                (7.2); no fuzz, install, robustness, stress, race or
-#                mutant runs. About 70 s warm (everything built; docs/testing.md).
+#                mutant runs. About 65 s warm, when everything is built
+#                (measured 1 min 3 s; docs/testing.md).
 #   make matrix  the same as make test, with the full guest suite on every
 #                kernel x QEMU
 #   make fuzz    the device-core fuzzer for FUZZ_SECONDS (default 600)
