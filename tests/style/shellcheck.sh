@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Style check: shellcheck over every shell script of scripts/ and tests/,
-# one TAP line per file, which fails on any finding (every severity, from
+# Style check: shellcheck over every shell script of scripts/ and tests/
+# (and .ci/run), one TAP line per file, which fails on any finding (every severity, from
 # error down to style). The host scripts are checked as their shebang or
 # 'shell=' directive says (bash, or sh); the scripts that run in the guest
 # (scripts/guest-init, tests/guest/*.sh, tests/install/guest.sh) run in
@@ -27,7 +27,7 @@ if [ $# -gt 0 ]; then
 else
 	shopt -s globstar nullglob
 	files=()
-	for f in scripts/* tests/**/*.sh tests/resolver/fake-bin/*; do
+	for f in scripts/* tests/**/*.sh tests/resolver/fake-bin/* .ci/run; do
 		[ -f "$f" ] || continue
 		case $f in *.sh) files+=("$f"); continue ;; esac
 		# extensionless files: the shell scripts among them
