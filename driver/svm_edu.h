@@ -253,6 +253,7 @@ static inline void svm_edu_write64(struct svm_edu_dev *sdev, u32 reg, u64 val)
 /* Fenced: the device does no DMA and has no cached state any more. */
 static inline bool svm_edu_fenced(struct svm_edu_dev *sdev)
 {
+	/* pairs with the smp_store_release() in svm_edu_fence() */
 	return smp_load_acquire(&sdev->fenced);
 }
 
@@ -323,6 +324,7 @@ enum svm_edu_inject {
 	SVM_EDU_INJ_FLUSH_AT_START,
 	SVM_EDU_NR_INJECT
 };
+
 extern bool svm_edu_inject[SVM_EDU_NR_INJECT];
 extern u32 svm_edu_unbind_gap_ms;
 extern u32 svm_edu_start_gap_us;

@@ -63,6 +63,7 @@ static void svm_edu_fence(struct svm_edu_dev *sdev, const char *why)
 	pci_clear_master(sdev->pdev);
 	svm_edu_reset_device(sdev);
 	WRITE_ONCE(sdev->prq_stop, true);
+	/* pairs with svm_edu_fenced(): reset and prq_stop before the flag */
 	smp_store_release(&sdev->fenced, true);
 	dev_err(&sdev->pdev->dev,
 		"%s (error %#x): device fenced: bus mastering off and reset, no DMA until the driver is bound again\n",

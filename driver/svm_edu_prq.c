@@ -203,6 +203,7 @@ u64 svm_edu_prq_pending(struct svm_edu_dev *sdev)
 		rmb();
 		tail = svm_edu_read32(sdev, SVM_EDU_REG_PRQ_TAIL) %
 		       SVM_EDU_PRQ_ENTRIES;
+		/* the tail before prq_done is read again */
 		rmb();
 		done = atomic64_read(&sdev->prq_done);
 	} while (done != before && ++tries < 16);

@@ -165,6 +165,7 @@ static struct attribute *svm_edu_hw_counter_attrs[] = {
 	&hw_cnt_desc_aborted.attr.attr,
 	NULL,
 };
+
 static_assert(ARRAY_SIZE(svm_edu_hw_counter_attrs) == SVM_EDU_NR_COUNTERS + 1);
 
 static const struct attribute_group svm_edu_hw_counter_group = {
@@ -206,6 +207,7 @@ static struct attribute *svm_edu_drv_counter_attrs[] = {
 	&drv_cnt_quarantined.attr.attr, &drv_cnt_fences.attr.attr,
 	NULL,
 };
+
 static_assert(ARRAY_SIZE(svm_edu_drv_counter_attrs) == SVM_EDU_NR_DRV_COUNTERS + 1);
 
 static const struct attribute_group svm_edu_drv_counter_group = {

@@ -9,7 +9,6 @@ set -euo pipefail
 out=$SVM_BUILD/bench
 docs=$SVM_TOP/docs
 mkdir -p "$out" "$docs/bench"
-series=$KERNEL
 
 log "host memcpy"
 "$SVM_BUILD/bench/host_memcpy" >"$out/host.txt"

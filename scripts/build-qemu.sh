@@ -13,7 +13,10 @@
 # scripts/qemu-tools.sh).
 #
 # Re-running is incremental: only ninja runs when nothing but device sources
-# changed.
+# changed. configure and ninja write their output to
+# build/logs/qemu-QEMU-{configure,build}.log; what shows is one progress
+# line (a "[n/N] p%" line every 10 % when stdout is not a terminal), and on
+# failure the log's tail. V=1 (make qemu V=1) shows everything.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/apt-suite.sh"
@@ -23,6 +26,8 @@ set -euo pipefail
 src=$SVM_QEMU_SRC
 out=$SVM_QEMU_OUT
 dev=$SVM_TOP/qemu-device
+# configure's and ninja's full output (V=1 shows it as well)
+logs=$SVM_BUILD/logs
 
 fetch_source() {
 	local dl=$SVM_BUILD/qemu-dl-${QEMU:-7.2} got suite ver dsc
@@ -91,7 +96,7 @@ configure() {
 	)
 	local meson_py='' pth
 
-	log "configuring QEMU $QEMU (x86_64-softmmu, minimal features)"
+	log "configuring QEMU $QEMU (x86_64-softmmu, minimal features; log: $logs/qemu-$QEMU-configure.log)"
 	rm -rf "$out"
 	mkdir -p "$out"
 	if [ "$QEMU" = 7.2 ]; then
@@ -107,8 +112,9 @@ configure() {
 		flags+=(--disable-download --disable-install-blobs)
 	fi
 	(cd "$out" && { [ -z "$meson_py" ] || export PYTHONPATH=$meson_py; } &&
-		"$src/configure" "${flags[@]}" >configure.log 2>&1) ||
-		die "QEMU configure failed, see $out/configure.log"
+		run_logged "QEMU $QEMU configure" "$logs/qemu-$QEMU-configure.log" \
+			"$src/configure" "${flags[@]}") ||
+		die "QEMU configure failed"
 	if [ -n "$meson_py" ]; then
 		# ninja reruns meson from the venv when a meson.build changes, and
 		# must find the same meson then without PYTHONPATH.
@@ -125,11 +131,10 @@ case $(cat "$src/VERSION") in
 esac
 overlay
 [ -f "$out/build.ninja" ] || configure
-log "building QEMU $QEMU's qemu-system-x86_64 and the svm-edu qtest"
-ninja -C "$out" qemu-system-x86_64 tests/qtest/svm-edu-test >"$out/ninja.log" 2>&1 || {
-	tail -40 "$out/ninja.log" >&2
-	die "QEMU build failed, see $out/ninja.log"
-}
+log "building QEMU $QEMU's qemu-system-x86_64 and the svm-edu qtest (log: $logs/qemu-$QEMU-build.log)"
+run_logged "QEMU $QEMU" "$logs/qemu-$QEMU-build.log" \
+	ninja -C "$out" qemu-system-x86_64 tests/qtest/svm-edu-test ||
+	die "QEMU build failed"
 # A tree configured before a new device file appeared needs meson to rerun;
 # ninja does that itself because the overlaid meson.build changed.
 "$out/qemu-system-x86_64" -device help 2>/dev/null | grep -q '"svm-edu"' ||

@@ -30,6 +30,9 @@ PACKAGES=(
 	debootstrap
 	# the install checks: dkms build, man pages rendered with warnings on
 	dkms man-db groff-base
+	# the style checks (tests/style/): shellcheck; perl runs the kernel's and
+	# QEMU's checkpatch.pl (xz-utils, dpkg-dev above unpack the former)
+	shellcheck perl
 )
 
 missing=()
@@ -78,7 +81,14 @@ need_update=0
 [ ${#missing[@]} -eq 0 ] || need_update=1
 ensure_deb_src && need_update=1
 # apt lists are empty on a new machine: 'apt-cache' finds nothing before it.
-[ -n "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ] || need_update=1
+have_lists=0
+for f in /var/lib/apt/lists/*; do
+	case ${f##*/} in
+	lock | partial) ;;
+	*) [ ! -e "$f" ] || have_lists=1 ;;
+	esac
+done
+[ "$have_lists" -eq 1 ] || need_update=1
 
 if [ "$need_update" -eq 1 ]; then
 	log "apt-get update"

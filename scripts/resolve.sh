@@ -145,6 +145,7 @@ kernel_download() {
 	RESOLVE_TRIED=()
 	sets=$(mktemp)
 	kernel_sets "$series" >"$sets"
+	# shellcheck disable=SC2094 # false positive: the loop reads $sets and writes only $log, another file
 	while read -r line; do
 		[ -n "$line" ] || continue
 		rel=${line%% *}
@@ -214,6 +215,7 @@ qemu_source_download() {
 	RESOLVE_TRIED=()
 	vers=$(mktemp)
 	qemu_source_versions "$spec" >"$vers"
+	# shellcheck disable=SC2094 # false positive: the loop reads $vers and writes only $log, another file
 	while read -r suite v; do
 		[ -n "$v" ] || continue
 		rm -rf "$dir"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The test harness behind 'make test': host unit tests, the doc/header check,
-# the device qtest, a short fuzz run, then the guest tests once per kernel
-# series given as arguments. Every suite prints TAP; this
+# the style checks, the device qtest, a short fuzz run, then the guest tests
+# once per kernel series given as arguments. Every suite prints TAP; this
 # counts the ok / not ok lines, counts a suite that fails without saying
-# which check failed (crash, timeout, kernel WARN) as one failure more, and
-# ends with the line "N passed, M failed, K skipped" (a skip is never a
-# pass). Exit status 1 on any failure.
+# which check failed (crash, timeout, kernel WARN) as one failure more,
+# closes every suite with a result line that has its time, prints the
+# suites' times and the total, and ends with the line
+# "N passed, M failed, K skipped" (a skip is never a pass). Exit status 1 on
+# any failure.
 #
 # Usage: tests/run.sh SERIES...     (after 'make unit' and 'make guest'):
 #                                    the full guest suite on every SERIES
@@ -16,6 +18,12 @@
 #        tests/run.sh --soak SERIES... ('make soak': the device-core fuzzer
 #                                      and the guest's soak.sh, each for
 #                                      SVM_SOAK_SECONDS)
+#        tests/run.sh --quick SERIES   ('make check': host unit tests, the
+#                                      style checks, the qtest and the
+#                                      scenario suite (t-dma.sh) on SERIES,
+#                                      with the first of SVM_TEST_QEMUS;
+#                                      no fuzz, driver, install, robustness,
+#                                      stress, race or mutant runs)
 set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 
@@ -23,15 +31,29 @@ passed=0
 skipped=0
 failed=0
 failures=()
+times=()
+t_start=$(date +%s%N)
+
+# fmt_ns NANOSECONDS: "12.3 s", or "4 min 12 s" from a minute on.
+fmt_ns() {
+	local ds=$(($1 / 100000000))
+	if [ "$ds" -lt 600 ]; then
+		printf '%d.%d s' $((ds / 10)) $((ds % 10))
+	else
+		printf '%d min %d s' $((ds / 600)) $((ds / 10 % 60))
+	fi
+}
 
 # suite NAME COMMAND...: run one TAP-producing suite and count its results.
 suite() {
-	local name=$1 out rc p f k
+	local name=$1 out rc p f k t0 dt nfail=$failed
 	shift
 	echo "=== $name"
 	out=$(mktemp)
+	t0=$(date +%s%N)
 	"$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
+	dt=$(fmt_ns $(($(date +%s%N) - t0)))
 	p=$(grep -E '^ok\b' "$out" | grep -cv '# SKIP')
 	k=$(grep -E '^ok\b' "$out" | grep -c '# SKIP')
 	f=$(grep -cE '^not ok\b' "$out")
@@ -53,6 +75,21 @@ suite() {
 		failures+=("$name: ran no check")
 	fi
 	rm -f "$out"
+	if [ "$failed" -eq "$nfail" ]; then
+		echo "=== $name: ok, $p passed, $k skipped ($dt)"
+	else
+		echo "=== $name: FAILED, $((failed - nfail)) failed, $p passed, $k skipped ($dt)"
+	fi
+	times+=("$(printf '%12s  %s' "$dt" "$name")")
+}
+
+# The style checks (tests/style/): shellcheck, the kernel's checkpatch.pl
+# over the driver, QEMU's over the device.
+style_suites() {
+	suite "style: shellcheck scripts/ tests/" bash "$SVM_TOP/tests/style/shellcheck.sh"
+	suite "style: kernel checkpatch --strict driver/" \
+		bash "$SVM_TOP/tests/style/checkpatch.sh" kernel
+	suite "style: QEMU checkpatch qemu-device/" bash "$SVM_TOP/tests/style/checkpatch.sh" qemu
 }
 
 # The QEMU versions to test: both unless SVM_TEST_QEMUS narrows it.
@@ -68,7 +105,23 @@ if [ "${1:-}" = --matrix ]; then
 	shift
 fi
 
-if [ "${1:-}" = --soak ]; then
+if [ "${1:-}" = --quick ]; then
+	shift
+	k=${1:?usage: tests/run.sh --quick SERIES}
+	q=${SVM_TEST_QEMUS%% *}
+	for t in "$SVM_BUILD"/tests/test_*; do
+		suite "unit: $(basename "$t")" "$t"
+	done
+	suite "unit: check-spec" sh "$SVM_TOP/tests/unit/check-spec.sh"
+	suite "unit: resolver" bash "$SVM_TOP/tests/resolver/test-resolve.sh"
+	suite "unit: driver mutants apply" bash "$SVM_TOP/tests/mutants/check-apply.sh"
+	out=$SVM_BUILD/$(qemu_out_name "$q")
+	suite "qtest: svm-edu-test on QEMU $q" env QTEST_QEMU_BINARY="$out/qemu-system-x86_64" \
+		"$out/tests/qtest/svm-edu-test" --tap
+	style_suites
+	suite "guest $k on QEMU $q: scenarios" env KERNEL="$k" QEMU="$q" \
+		"$SVM_TOP/scripts/run-guest" -n "scenarios-q$q" -t 900 -- 'cd /tests && sh t-dma.sh'
+elif [ "${1:-}" = --soak ]; then
 	shift
 	soak=${SVM_SOAK_SECONDS:-600}
 	suite "fuzz: fuzz_core ($soak s)" bash "$SVM_TOP/tests/fuzz/run-fuzz.sh" \
@@ -86,6 +139,7 @@ else
 	suite "unit: resolver" bash "$SVM_TOP/tests/resolver/test-resolve.sh"
 	suite "unit: resolver mutants" bash "$SVM_TOP/tests/resolver/check-mutants.sh"
 	suite "unit: driver mutants apply" bash "$SVM_TOP/tests/mutants/check-apply.sh"
+	style_suites
 	for q in $SVM_TEST_QEMUS; do
 		out=$SVM_BUILD/$(qemu_out_name "$q")
 		suite "qtest: svm-edu-test on QEMU $q" env QTEST_QEMU_BINARY="$out/qemu-system-x86_64" \
@@ -143,9 +197,12 @@ else
 	fi
 fi
 
+echo "times:"
+printf '%s\n' "${times[@]}"
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failures:"
 	printf '  %s\n' "${failures[@]}"
 fi
+echo "total time $(fmt_ns $(($(date +%s%N) - t_start))) (${#times[@]} suites)"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -29,6 +29,7 @@ check() {
 run() {
 	"$@" && return 0
 	echo "# $1 exited with status $?"
+	# shellcheck disable=SC2034 # read by the scripts that source this file
 	svm_rc=1
 }
 

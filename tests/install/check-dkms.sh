@@ -42,7 +42,12 @@ sign_file=/nonexistent dkms build -m svm-edu -v "$version" \
 	>"$out/dkms.log" 2>&1
 st=$?
 built=$out/tree/svm-edu/$version/$kver/x86_64/module/$module.ko
-[ -f "$built" ] || built=$(ls "$built".* 2>/dev/null | head -1)
+if [ ! -f "$built" ]; then
+	# compressed: the first of $module.ko.* (xz, zst, gz)
+	for b in "$built".*; do
+		[ -f "$b" ] && built=$b && break
+	done
+fi
 if [ $st -eq 0 ] && [ -n "$built" ] && [ -f "$built" ]; then
 	ok "dkms build svm-edu/$version -k $kver"
 else
@@ -55,6 +60,8 @@ check "the module DKMS built is for $kver" \
 changed=$(find /var/lib/dkms /lib/modules /usr/src /etc/dkms -newer "$stamp" 2>/dev/null)
 check "nothing written outside build/ (/var/lib/dkms, /lib/modules, /usr/src, /etc/dkms)" \
 	test -z "$changed"
-[ -z "$changed" ] || printf '#   changed: %s\n' $changed
+while IFS= read -r f; do
+	[ -z "$f" ] || echo "#   changed: $f"
+done <<<"$changed"
 echo "1..$n"
 exit $rc

@@ -64,7 +64,7 @@ check "libsvmedu.map lists every global function of libsvmedu" \
 	test "$mapped" = "$defined"
 diff <(echo "$defined") <(echo "$mapped") | sed -n 's/^[<>]/#  &/p'
 check "the shared library exports exactly those, each versioned LIBSVMEDU_*" \
-	sh -c "test '$(echo $exported)' = '$(echo $defined)' &&
+	sh -c "test '${exported//$'\n'/ }' = '${defined//$'\n'/ }' &&
 	! nm -D --defined-only '$lib/libsvmedu.so.$version' | awk '\$2 == \"T\"' | grep -v '@@LIBSVMEDU_'"
 
 export PKG_CONFIG_PATH=$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$stage

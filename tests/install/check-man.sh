@@ -17,8 +17,9 @@ for src in "$SVM_TOP"/man/*.md; do
 		rc=1
 		continue
 	fi
-	MANWIDTH=80 man --warnings -l "$out/$page" >"$out/text" 2>"$out/err"
-	if [ $? -eq 0 ] && [ ! -s "$out/err" ] && [ -s "$out/text" ]; then
+	st=0
+	MANWIDTH=80 man --warnings -l "$out/$page" >"$out/text" 2>"$out/err" || st=$?
+	if [ "$st" -eq 0 ] && [ ! -s "$out/err" ] && [ -s "$out/text" ]; then
 		echo "ok $n - $page renders with man --warnings -l, no warning"
 	else
 		echo "not ok $n - $page: man --warnings -l printed warnings"

@@ -17,7 +17,10 @@ check() {
 	fi
 }
 
-ko=$(ls /lib/modules/*/updates/svm_edu.ko* 2>/dev/null | head -1)
+for ko in /lib/modules/*/updates/svm_edu.ko*; do
+	[ -e "$ko" ] && break
+	ko=
+done
 check "the staged module is under /lib/modules/KVER/updates ($ko)" test -n "$ko"
 check "insmod of the staged module" insmod "$ko"
 check "it binds the device: /dev/svm-edu0" test -c /dev/svm-edu0

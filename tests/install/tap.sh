@@ -1,5 +1,7 @@
+# shellcheck shell=bash
 # TAP helpers for the host-side install checks. Source it; it keeps the
 # count in n and the result in rc (1 once a check failed).
+# shellcheck disable=SC2034 # n and rc are read by the scripts that source this file
 n=0
 rc=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }

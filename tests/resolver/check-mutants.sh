@@ -34,15 +34,19 @@ open(sys.argv[2], "w").write(s.replace(f, t))' "$orig" "$m" || {
 	fi
 }
 
-mutant no-kernel-fallback \
-	'log "kernel $series: $rel could not be downloaded, trying an older one"' 'break'
-mutant no-qemu-fallback \
-	'log "QEMU $spec: source $v could not be downloaded, trying an older one"' 'break'
-mutant trust-no-candidate \
-	'$1 == "Candidate:" && $2 != "(none)"' '$1 == "Candidate:"'
-mutant signed-only \
-	"K_IMAGES='linux-image-@REL@ linux-image-@REL@-unsigned'" "K_IMAGES='linux-image-@REL@'"
-mutant any-qemu-major \
-	'"$Q_MAJOR"[.+~-]*) ;;' '*) ;;'
+# The patterns are resolve.sh's source text, $ signs and all.
+# shellcheck disable=SC2016
+{
+	mutant no-kernel-fallback \
+		'log "kernel $series: $rel could not be downloaded, trying an older one"' 'break'
+	mutant no-qemu-fallback \
+		'log "QEMU $spec: source $v could not be downloaded, trying an older one"' 'break'
+	mutant trust-no-candidate \
+		'$1 == "Candidate:" && $2 != "(none)"' '$1 == "Candidate:"'
+	mutant signed-only \
+		"K_IMAGES='linux-image-@REL@ linux-image-@REL@-unsigned'" "K_IMAGES='linux-image-@REL@'"
+	mutant any-qemu-major \
+		'"$Q_MAJOR"[.+~-]*) ;;' '*) ;;'
+}
 echo "1..$n"
 exit $failed

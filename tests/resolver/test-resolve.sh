@@ -15,6 +15,7 @@ export PATH="$here/fake-bin:$PATH"
 export SVM_APT_SUITES_UPDATED="sid trixie bookworm-backports"
 . "$SVM_TOP/scripts/apt-suite.sh"
 # RESOLVE_SH: another resolve.sh to test (check-mutants.sh passes broken ones).
+# shellcheck source=../../scripts/resolve.sh
 . "${RESOLVE_SH:-$SVM_TOP/scripts/resolve.sh}"
 
 n=0
