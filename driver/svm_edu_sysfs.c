@@ -112,41 +112,30 @@ static ssize_t drv_counter_show(struct device *dev,
 
 /*
  * One attribute per entry of SVM_EDU_COUNTERS (svm_edu_hw.h) and of
- * SVM_EDU_DRV_COUNTERS (uapi/svm_edu.h): hw_cnt_<name>, drv_cnt_<name>.
+ * SVM_EDU_DRV_COUNTERS (uapi/svm_edu.h): hw_cnt_<name>, drv_cnt_<name>,
+ * in the groups hw_counters/ and drv_counters/.
  */
-#define HW_CNT(_id, _name) \
-	static struct svm_edu_cnt_attr hw_cnt_##_name = { \
-		__ATTR(_name, 0444, hw_counter_show, NULL), SVM_EDU_CNT_##_id };
-#define DRV_CNT(_id, _name) \
-	static struct svm_edu_cnt_attr drv_cnt_##_name = { \
-		__ATTR(_name, 0444, drv_counter_show, NULL), SVM_EDU_DC_##_id };
-#define HW_CNT_ATTR(_id, _name)		&hw_cnt_##_name.attr.attr,
-#define DRV_CNT_ATTR(_id, _name)	&drv_cnt_##_name.attr.attr,
+#define CNT(_pfx, _idx, _name) \
+	static struct svm_edu_cnt_attr _pfx##_cnt_##_name = { \
+		__ATTR(_name, 0444, _pfx##_counter_show, NULL), _idx };
+#define HW_CNT(_id, _name)	CNT(hw, SVM_EDU_CNT_##_id, _name)
+#define DRV_CNT(_id, _name)	CNT(drv, SVM_EDU_DC_##_id, _name)
+#define hw_cnt_attr(_id, _name)		&hw_cnt_##_name.attr.attr,
+#define drv_cnt_attr(_id, _name)	&drv_cnt_##_name.attr.attr,
+#define CNT_GROUP(_pfx, _list, _nr) \
+	static struct attribute *svm_edu_##_pfx##_counter_attrs[] = { \
+		_list(_pfx##_cnt_attr) NULL, \
+	}; \
+	static_assert(ARRAY_SIZE(svm_edu_##_pfx##_counter_attrs) == (_nr) + 1); \
+	static const struct attribute_group svm_edu_##_pfx##_counter_group = { \
+		.name = #_pfx "_counters", \
+		.attrs = svm_edu_##_pfx##_counter_attrs, \
+	}
 
 SVM_EDU_COUNTERS(HW_CNT)
 SVM_EDU_DRV_COUNTERS(DRV_CNT)
-
-static struct attribute *svm_edu_hw_counter_attrs[] = {
-	SVM_EDU_COUNTERS(HW_CNT_ATTR)
-	NULL,
-};
-static_assert(ARRAY_SIZE(svm_edu_hw_counter_attrs) == SVM_EDU_NR_COUNTERS + 1);
-
-static const struct attribute_group svm_edu_hw_counter_group = {
-	.name = "hw_counters",
-	.attrs = svm_edu_hw_counter_attrs,
-};
-
-static struct attribute *svm_edu_drv_counter_attrs[] = {
-	SVM_EDU_DRV_COUNTERS(DRV_CNT_ATTR)
-	NULL,
-};
-static_assert(ARRAY_SIZE(svm_edu_drv_counter_attrs) == SVM_EDU_NR_DRV_COUNTERS + 1);
-
-static const struct attribute_group svm_edu_drv_counter_group = {
-	.name = "drv_counters",
-	.attrs = svm_edu_drv_counter_attrs,
-};
+CNT_GROUP(hw, SVM_EDU_COUNTERS, SVM_EDU_NR_COUNTERS);
+CNT_GROUP(drv, SVM_EDU_DRV_COUNTERS, SVM_EDU_NR_DRV_COUNTERS);
 
 const struct attribute_group *svm_edu_groups[] = {
 	&svm_edu_group,
