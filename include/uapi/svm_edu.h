@@ -156,6 +156,13 @@ struct svm_edu_zap {
 	__u64 addr;
 };
 
+#define SVM_EDU_IOC_INFO	_IOWR(SVM_EDU_IOC_MAGIC, 0x00, struct svm_edu_info)
+#define SVM_EDU_IOC_BIND	_IOWR(SVM_EDU_IOC_MAGIC, 0x01, struct svm_edu_bind)
+#define SVM_EDU_IOC_UNBIND	_IO(SVM_EDU_IOC_MAGIC, 0x02)
+#define SVM_EDU_IOC_SUBMIT	_IOWR(SVM_EDU_IOC_MAGIC, 0x03, struct svm_edu_submit)
+#define SVM_EDU_IOC_WAIT	_IOWR(SVM_EDU_IOC_MAGIC, 0x04, struct svm_edu_wait)
+#define SVM_EDU_IOC_ZAP		_IOW(SVM_EDU_IOC_MAGIC, 0x05, struct svm_edu_zap)
+
 /*
  * The driver's name lists, one definition each: the driver's enums and its
  * sysfs/debugfs files, libsvmedu, svmctl and the tests expand them, and
@@ -207,12 +214,5 @@ struct svm_edu_zap {
 	X(UNBIND_GAP_MS, unbind_gap_ms) \
 	X(START_GAP_US, start_gap_us) \
 	X(PRQ_STALL_MS, prq_stall_ms)
-
-#define SVM_EDU_IOC_INFO	_IOWR(SVM_EDU_IOC_MAGIC, 0x00, struct svm_edu_info)
-#define SVM_EDU_IOC_BIND	_IOWR(SVM_EDU_IOC_MAGIC, 0x01, struct svm_edu_bind)
-#define SVM_EDU_IOC_UNBIND	_IO(SVM_EDU_IOC_MAGIC, 0x02)
-#define SVM_EDU_IOC_SUBMIT	_IOWR(SVM_EDU_IOC_MAGIC, 0x03, struct svm_edu_submit)
-#define SVM_EDU_IOC_WAIT	_IOWR(SVM_EDU_IOC_MAGIC, 0x04, struct svm_edu_wait)
-#define SVM_EDU_IOC_ZAP		_IOW(SVM_EDU_IOC_MAGIC, 0x05, struct svm_edu_zap)
 
 #endif /* _UAPI_SVM_EDU_H */
