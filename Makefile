@@ -225,6 +225,11 @@ $(B)/tests/%: tests/unit/%.c $(CORE_SRCS) $(CORE_HDRS) $(FAKE)
 	$(CC) $(CFLAGS) -pthread -Iqemu-device -Itests/unit -o $@ $< \
 		tests/unit/fake_guest.c $(CORE_SRCS)
 
+# The name lists of include/ against docs/ and man/: a host program alone.
+$(B)/tests/test_names: tests/unit/test_names.c include/svm_edu_hw.h include/uapi/svm_edu.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DSVM_TOP='"$(CURDIR)"' -o $@ $<
+
 unit: deps $(UNIT_TESTS)
 
 # libFuzzer with ASan and UBSan over the core; 'make fuzz' runs it for

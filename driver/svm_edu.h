@@ -14,6 +14,7 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/interrupt.h>
+#include <linux/jump_label.h>
 #include <linux/io.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
@@ -26,34 +27,19 @@
 #include <linux/workqueue.h>
 
 #include "svm_edu_hw.h"
+#include "uapi/svm_edu.h"
 
 #define SVM_EDU_SQ_ENTRIES	256
 #define SVM_EDU_IQ_ENTRIES	256
 #define SVM_EDU_PRQ_ENTRIES	256
 
-/* Driver counters, per device: sysfs drv_counters/<name>. */
+/* Driver counters, per device: SVM_EDU_DRV_COUNTERS in uapi/svm_edu.h. */
+#define SVM_EDU_DC_ENUM_(id, name)	SVM_EDU_DC_##id,
 enum svm_edu_drv_counter {
-	SVM_EDU_DC_NOTIFIER_CALLS,	/* invalidate callbacks for this device */
-	SVM_EDU_DC_FLUSH_CALLS,		/* ... that sent commands */
-	SVM_EDU_DC_DOORBELLS,		/* IQ_TAIL writes */
-	SVM_EDU_DC_INV_COMMANDS,	/* PAGE/PASID commands queued */
-	SVM_EDU_DC_INV_PAGES,		/* pages covered by PAGE commands */
-	SVM_EDU_DC_WHOLE_PASID,		/* callbacks flushed as a whole PASID */
-	SVM_EDU_DC_RELEASE_CALLS,	/* .release teardowns */
-	SVM_EDU_DC_WAIT_SPINS,		/* polls of the WAIT status word */
-	SVM_EDU_DC_WAIT_TIMEOUTS,	/* WAITs the device did not answer */
-	SVM_EDU_DC_BINDS,
-	SVM_EDU_DC_UNBINDS,
-	SVM_EDU_DC_SUBMITS,		/* descriptors queued */
-	SVM_EDU_DC_INJECTED,		/* flushes altered by fault injection */
-	SVM_EDU_DC_PAGE_REQS,		/* page requests handled */
-	SVM_EDU_DC_PAGE_REQ_FAILED,	/* ... answered "failure" */
-	SVM_EDU_DC_PAGE_REQ_ENDED,	/* ... for a binding that has ended */
-	SVM_EDU_DC_PAGE_REQ_TIMEOUTS,	/* ... given up after prq_timeout_ms */
-	SVM_EDU_DC_QUARANTINED,		/* unbinds that did not drain in time */
-	SVM_EDU_DC_FENCES,		/* device fenced after a flush failed */
+	SVM_EDU_DRV_COUNTERS(SVM_EDU_DC_ENUM_)
 	SVM_EDU_NR_DRV_COUNTERS
 };
+#undef SVM_EDU_DC_ENUM_
 
 struct svm_edu_dev;
 struct svm_edu_udesc;
@@ -253,7 +239,6 @@ static inline void svm_edu_write64(struct svm_edu_dev *sdev, u32 reg, u64 val)
 /* Fenced: the device does no DMA and has no cached state any more. */
 static inline bool svm_edu_fenced(struct svm_edu_dev *sdev)
 {
-	/* pairs with the smp_store_release() in svm_edu_fence() */
 	return smp_load_acquire(&sdev->fenced);
 }
 
@@ -309,26 +294,38 @@ int svm_edu_zap_mmap(struct svm_edu_zbuf *zb, struct vm_area_struct *vma);
 int svm_edu_zap(struct svm_edu_zbuf *zb, struct file *file, u64 addr);
 void svm_edu_zap_free(struct svm_edu_zbuf *zb);
 
-/* svm_edu_debugfs.c */
+/*
+ * svm_edu_debugfs.c: fault injection, TEST ONLY (SVM_EDU_INJECT_BUGS and
+ * SVM_EDU_INJECT_DELAYS in uapi/svm_edu.h), one value per knob.
+ */
+#define SVM_EDU_INJ_ENUM_(id, name)	SVM_EDU_INJ_##id,
 enum svm_edu_inject {
-	SVM_EDU_INJ_SKIP_FLUSH,
-	SVM_EDU_INJ_SHORT_FLUSH,
-	SVM_EDU_INJ_WRONG_PASID,
-	SVM_EDU_INJ_SKIP_RELEASE,
-	SVM_EDU_INJ_KEEP_IOTLB,
-	SVM_EDU_INJ_UNLINK_FIRST,
-	SVM_EDU_INJ_SKIP_DRAIN,
-	SVM_EDU_INJ_PRQ_STALL_BLOCKS,
-	SVM_EDU_INJ_ROOT_FIRST,
-	SVM_EDU_INJ_NO_FENCE,
-	SVM_EDU_INJ_FLUSH_AT_START,
+	SVM_EDU_INJECT_BUGS(SVM_EDU_INJ_ENUM_)
+	SVM_EDU_NR_INJECT_BUGS,
+	SVM_EDU_INJ_DELAYS_ = SVM_EDU_NR_INJECT_BUGS - 1,
+	SVM_EDU_INJECT_DELAYS(SVM_EDU_INJ_ENUM_)
 	SVM_EDU_NR_INJECT
 };
+#undef SVM_EDU_INJ_ENUM_
+extern u32 svm_edu_inject[SVM_EDU_NR_INJECT];
+/* On while any knob is non-zero: the hot paths test nothing else. */
+DECLARE_STATIC_KEY_FALSE(svm_edu_inject_key);
 
-extern bool svm_edu_inject[SVM_EDU_NR_INJECT];
-extern u32 svm_edu_unbind_gap_ms;
-extern u32 svm_edu_start_gap_us;
-extern u32 svm_edu_prq_stall_ms;
+/**
+ * svm_edu_injected() - a fault-injection knob's value
+ * @knob: SVM_EDU_INJ_*
+ *
+ * Return: 0 while every knob is 0, at the cost of a patched-out jump, so
+ * that the test-only knobs cost nothing on the hot paths when unused;
+ * else the knob's value (0 or 1 for a bug, the delay for a delay).
+ */
+static __always_inline u32 svm_edu_injected(enum svm_edu_inject knob)
+{
+	if (static_branch_unlikely(&svm_edu_inject_key))
+		return READ_ONCE(svm_edu_inject[knob]);
+	return 0;
+}
+
 void svm_edu_attribute(unsigned long start, unsigned long end);
 void svm_edu_debugfs_init(void);
 void svm_edu_debugfs_exit(void);

@@ -51,6 +51,31 @@ static struct svm_edu_mm *to_smm(struct mmu_notifier *mn)
 }
 
 /*
+ * The fault-injection knobs of the flush (test only), out of line: the
+ * callback reaches them only while a knob is on (svm_edu_inject_key).
+ * A shortened @end stays short for the mm's next bonds, as it always did.
+ * Return: true to skip this bond's flush.
+ */
+static noinline bool svm_edu_mn_inject(struct svm_edu_dev *sdev, u32 *pasid,
+				       unsigned long start, unsigned long *end)
+{
+	if (READ_ONCE(svm_edu_inject[SVM_EDU_INJ_SKIP_FLUSH])) {
+		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
+		return true;
+	}
+	if (READ_ONCE(svm_edu_inject[SVM_EDU_INJ_SHORT_FLUSH]) &&
+	    *end != ULONG_MAX && *end - start >= PAGE_SIZE) {
+		*end -= PAGE_SIZE;
+		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
+	}
+	if (READ_ONCE(svm_edu_inject[SVM_EDU_INJ_WRONG_PASID])) {
+		*pasid ^= 1;
+		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
+	}
+	return false;
+}
+
+/*
  * Flush [start, end) of the mm's PASID on every device it is bound on. Takes
  * only a spinlock and the flush polls: safe in atomic context, which a
  * non-blockable invalidate_range_start is (flush_at_start).
@@ -70,19 +95,9 @@ static void svm_edu_mn_flush(struct svm_edu_mm *smm, unsigned long start,
 		if (bond->dead)
 			continue;
 		/* Test-only bugs, for the negative controls (debugfs). */
-		if (svm_edu_inject[SVM_EDU_INJ_SKIP_FLUSH]) {
-			svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
+		if (static_branch_unlikely(&svm_edu_inject_key) &&
+		    svm_edu_mn_inject(sdev, &pasid, start, &end))
 			continue;
-		}
-		if (svm_edu_inject[SVM_EDU_INJ_SHORT_FLUSH] && end != ULONG_MAX &&
-		    end - start >= PAGE_SIZE) {
-			end -= PAGE_SIZE;
-			svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
-		}
-		if (svm_edu_inject[SVM_EDU_INJ_WRONG_PASID]) {
-			pasid ^= 1;
-			svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
-		}
 		svm_edu_flush_range(sdev, pasid, start, end);
 	}
 	spin_unlock_irqrestore(&smm->lock, flags);
@@ -119,7 +134,7 @@ static int svm_edu_mn_start(struct mmu_notifier *mn,
 			svm_edu_count(bond->sdev, SVM_EDU_DC_INJECTED, 1);
 	spin_unlock_irqrestore(&smm->lock, flags);
 	svm_edu_mn_flush(smm, range->start, range->end);
-	gap = READ_ONCE(svm_edu_start_gap_us);
+	gap = svm_edu_injected(SVM_EDU_INJ_START_GAP_US);
 	if (gap && mmu_notifier_range_blockable(range))
 		usleep_range(gap, gap + gap / 4 + 1);
 	else if (gap)
@@ -148,7 +163,7 @@ static void svm_edu_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 
 		trace_svm_edu_release(sdev->instance, smm->pasid);
 		svm_edu_count(sdev, SVM_EDU_DC_RELEASE_CALLS, 1);
-		if (svm_edu_inject[SVM_EDU_INJ_SKIP_RELEASE]) {
+		if (svm_edu_injected(SVM_EDU_INJ_SKIP_RELEASE)) {
 			svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
 			continue;
 		}
@@ -278,7 +293,7 @@ struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
 	lockdep_assert_held(&svm_edu_bind_lock);
 	if (pgtable_l5_enabled() && !(sdev->caps & SVM_EDU_CAP_LA57))
 		return ERR_PTR(-EOPNOTSUPP);
-	mn = mmu_notifier_get(svm_edu_inject[SVM_EDU_INJ_FLUSH_AT_START] ?
+	mn = mmu_notifier_get(svm_edu_injected(SVM_EDU_INJ_FLUSH_AT_START) ?
 			      &svm_edu_mn_start_ops : &svm_edu_mn_ops, mm);
 	if (IS_ERR(mn))
 		return ERR_CAST(mn);
@@ -357,17 +372,17 @@ static void svm_edu_bond_block(struct svm_edu_bond *bond, bool gap)
 {
 	struct svm_edu_dev *sdev = bond->sdev;
 	struct svm_edu_mm *smm = bond->smm;
-	u32 gap_ms = gap ? READ_ONCE(svm_edu_unbind_gap_ms) : 0;
+	u32 gap_ms = gap ? svm_edu_injected(SVM_EDU_INJ_UNBIND_GAP_MS) : 0;
 
 	lockdep_assert_held(&svm_edu_bind_lock);
 	list_del(&bond->dev_node);
-	if (svm_edu_inject[SVM_EDU_INJ_UNLINK_FIRST]) {
+	if (svm_edu_injected(SVM_EDU_INJ_UNLINK_FIRST)) {
 		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
 		svm_edu_bond_unlink(bond);
 		if (gap_ms)
 			msleep(gap_ms);
 		svm_edu_pasid_block(sdev, smm->pasid);
-	} else if (svm_edu_inject[SVM_EDU_INJ_ROOT_FIRST]) {
+	} else if (svm_edu_injected(SVM_EDU_INJ_ROOT_FIRST)) {
 		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
 		svm_edu_pasid_clear_root(sdev, smm->pasid);
 		if (gap_ms)
@@ -478,7 +493,7 @@ void svm_edu_unbind_finish(struct svm_edu_bond *bond)
 {
 	might_sleep();
 	/* Test-only bug: the PASID may be reused while the rings hold it. */
-	if (svm_edu_inject[SVM_EDU_INJ_SKIP_DRAIN]) {
+	if (svm_edu_injected(SVM_EDU_INJ_SKIP_DRAIN)) {
 		svm_edu_count(bond->sdev, SVM_EDU_DC_INJECTED, 1);
 		svm_edu_bond_free(bond);
 		return;

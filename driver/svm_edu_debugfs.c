@@ -2,12 +2,11 @@
 /*
  * svm_edu: debugfs, for tests and for people looking inside.
  *
- * svm_edu/inject/{skip_flush,short_flush,wrong_pasid,skip_release,keep_iotlb,
- *		  unlink_first,skip_drain,prq_stall_blocks,root_first,
- *		  no_fence,flush_at_start}
+ * svm_edu/inject/<bug> (SVM_EDU_INJECT_BUGS in uapi/svm_edu.h)
  *	Fault injection, TEST ONLY: each makes the driver deliberately wrong
  *	so that the device's stale checker can be shown to catch it. Off by
- *	default.
+ *	default. While every knob (bug or delay) is 0, svm_edu_inject_key is
+ *	off and the hot paths skip them at no cost.
  * svm_edu/inject/unbind_gap_ms
  *	TEST ONLY: an unbind sleeps this long between blocking the PASID and
  *	unlinking the bond from the mm's notifier (0: no gap), so that a
@@ -41,38 +40,95 @@
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/jump_label.h>
 #include <linux/kernel.h>
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
 #include "svm_edu.h"
 #include "svm_edu_attrib.h"
 
-bool svm_edu_inject[SVM_EDU_NR_INJECT];
-u32 svm_edu_unbind_gap_ms;
-u32 svm_edu_start_gap_us;
-u32 svm_edu_prq_stall_ms;
+u32 svm_edu_inject[SVM_EDU_NR_INJECT];
+DEFINE_STATIC_KEY_FALSE(svm_edu_inject_key);
+/* Serializes knob writes, so that the key follows the last one. */
+static DEFINE_MUTEX(svm_edu_inject_lock);
 static struct dentry *svm_edu_debugfs_root;
 
+#define SVM_EDU_INJ_NAME_(id, name)	[SVM_EDU_INJ_##id] = #name,
 static const char *const inject_names[SVM_EDU_NR_INJECT] = {
-	[SVM_EDU_INJ_SKIP_FLUSH] = "skip_flush",
-	[SVM_EDU_INJ_SHORT_FLUSH] = "short_flush",
-	[SVM_EDU_INJ_WRONG_PASID] = "wrong_pasid",
-	[SVM_EDU_INJ_SKIP_RELEASE] = "skip_release",
-	[SVM_EDU_INJ_KEEP_IOTLB] = "keep_iotlb",
-	[SVM_EDU_INJ_UNLINK_FIRST] = "unlink_first",
-	[SVM_EDU_INJ_SKIP_DRAIN] = "skip_drain",
-	[SVM_EDU_INJ_PRQ_STALL_BLOCKS] = "prq_stall_blocks",
-	[SVM_EDU_INJ_ROOT_FIRST] = "root_first",
-	[SVM_EDU_INJ_NO_FENCE] = "no_fence",
-	[SVM_EDU_INJ_FLUSH_AT_START] = "flush_at_start",
+	SVM_EDU_INJECT_BUGS(SVM_EDU_INJ_NAME_)
+	SVM_EDU_INJECT_DELAYS(SVM_EDU_INJ_NAME_)
 };
+#undef SVM_EDU_INJ_NAME_
 
+#define SVM_EDU_POLICY_NAME_(id, val, name)	[SVM_EDU_STALE_##id] = name,
 static const char *const policy_names[] = {
-	[SVM_EDU_STALE_OFF] = "off",
-	[SVM_EDU_STALE_REPORT] = "report",
-	[SVM_EDU_STALE_ABORT] = "abort",
-	[SVM_EDU_STALE_USE] = "use-stale",
+	SVM_EDU_STALE_POLICIES(SVM_EDU_POLICY_NAME_)
+};
+#undef SVM_EDU_POLICY_NAME_
+
+#define SVM_EDU_INFO_NAME_(id, bit, name)	[bit] = name,
+static const char *const stale_info_names[] = {
+	SVM_EDU_STALE_INFO_BITS(SVM_EDU_INFO_NAME_)
+};
+#undef SVM_EDU_INFO_NAME_
+
+/*
+ * inject/<knob>: a bug reads and writes as debugfs_create_bool() did (Y or
+ * N; 1, y, on...), a delay as debugfs_create_u32() did. The static key is
+ * on exactly while some knob is non-zero; a knob's new value is visible
+ * before the key turns on, and the key turns off only once every knob is 0.
+ */
+static ssize_t inject_read(struct file *file, char __user *ubuf, size_t len,
+			   loff_t *ppos)
+{
+	enum svm_edu_inject k = (uintptr_t)file->private_data;
+	u32 v = READ_ONCE(svm_edu_inject[k]);
+	char buf[16];
+	int n;
+
+	if (k < SVM_EDU_NR_INJECT_BUGS)
+		n = scnprintf(buf, sizeof(buf), "%c\n", v ? 'Y' : 'N');
+	else
+		n = scnprintf(buf, sizeof(buf), "%u\n", v);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static ssize_t inject_write(struct file *file, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	enum svm_edu_inject k = (uintptr_t)file->private_data;
+	bool on, any = false;
+	u32 v;
+	int i, ret;
+
+	if (k < SVM_EDU_NR_INJECT_BUGS) {
+		ret = kstrtobool_from_user(ubuf, len, &on);
+		v = on;
+	} else {
+		ret = kstrtou32_from_user(ubuf, len, 0, &v);
+	}
+	if (ret)
+		return ret;
+	mutex_lock(&svm_edu_inject_lock);
+	WRITE_ONCE(svm_edu_inject[k], v);
+	for (i = 0; i < SVM_EDU_NR_INJECT; i++)
+		any |= svm_edu_inject[i] != 0;
+	if (any)
+		static_branch_enable(&svm_edu_inject_key);
+	else
+		static_branch_disable(&svm_edu_inject_key);
+	mutex_unlock(&svm_edu_inject_lock);
+	return len;
+}
+
+static const struct file_operations inject_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = inject_read,
+	.write = inject_write,
+	.llseek = default_llseek,
 };
 
 /* One line per kernel path: the total, then by range size. */
@@ -180,7 +236,7 @@ static int stale_log_show(struct seq_file *m, void *v)
 {
 	struct svm_edu_dev *sdev = m->private;
 	u32 count = svm_edu_read32(sdev, SVM_EDU_REG_STALE_COUNT);
-	u32 n = min_t(u32, count, SVM_EDU_STALE_LOG_ENTRIES), i;
+	u32 n = min_t(u32, count, SVM_EDU_STALE_LOG_ENTRIES), i, b;
 
 	seq_printf(m, "# %u stale accesses; pasid va cached_pa fresh_pa info\n",
 		   count);
@@ -189,18 +245,17 @@ static int stale_log_show(struct seq_file *m, void *v)
 			 (i % SVM_EDU_STALE_LOG_ENTRIES) * SVM_EDU_STALE_LOG_STRIDE;
 		u32 info = svm_edu_read32(sdev, at + SVM_EDU_STALE_LOG_INFO);
 
-		seq_printf(m, "%u %#llx %#llx %#llx %s%s%s%s%s%s%s\n",
+		seq_printf(m, "%u %#llx %#llx %#llx %s",
 			   svm_edu_read32(sdev, at + SVM_EDU_STALE_LOG_PASID),
 			   svm_edu_read64(sdev, at + SVM_EDU_STALE_LOG_VA),
 			   svm_edu_read64(sdev, at + SVM_EDU_STALE_LOG_CACHED_PA),
 			   svm_edu_read64(sdev, at + SVM_EDU_STALE_LOG_FRESH_PA),
-			   info & SVM_EDU_STALE_INFO_WRITE ? "write" : "read",
-			   info & SVM_EDU_STALE_INFO_NOT_PRESENT ? ",not-present" : "",
-			   info & SVM_EDU_STALE_INFO_OTHER_FRAME ? ",other-frame" : "",
-			   info & SVM_EDU_STALE_INFO_FEWER_RIGHTS ? ",fewer-rights" : "",
-			   info & SVM_EDU_STALE_INFO_CLEAN ? ",clean" : "",
-			   info & SVM_EDU_STALE_INFO_HELD ? ",held" : "",
-			   info & SVM_EDU_STALE_INFO_ENDED ? ",ended" : "");
+			   info & SVM_EDU_STALE_INFO_WRITE ? "write" : "read");
+		/* Bit 0 is the access's direction; the others, the kinds. */
+		for (b = 1; b < ARRAY_SIZE(stale_info_names); b++)
+			if (info & BIT(b))
+				seq_printf(m, ",%s", stale_info_names[b]);
+		seq_putc(m, '\n');
 	}
 	return 0;
 }
@@ -335,14 +390,8 @@ void svm_edu_debugfs_init(void)
 	svm_edu_debugfs_root = debugfs_create_dir("svm_edu", NULL);
 	inject = debugfs_create_dir("inject", svm_edu_debugfs_root);
 	for (i = 0; i < SVM_EDU_NR_INJECT; i++)
-		debugfs_create_bool(inject_names[i], 0600, inject,
-				    &svm_edu_inject[i]);
-	debugfs_create_u32("unbind_gap_ms", 0600, inject,
-			   &svm_edu_unbind_gap_ms);
-	debugfs_create_u32("start_gap_us", 0600, inject,
-			   &svm_edu_start_gap_us);
-	debugfs_create_u32("prq_stall_ms", 0600, inject,
-			   &svm_edu_prq_stall_ms);
+		debugfs_create_file(inject_names[i], 0600, inject,
+				    (void *)(uintptr_t)i, &inject_fops);
 	debugfs_create_bool("attribution", 0600, svm_edu_debugfs_root,
 			    &svm_edu_attribution);
 	debugfs_create_file("sources", 0600, svm_edu_debugfs_root, NULL,

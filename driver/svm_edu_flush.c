@@ -79,7 +79,7 @@ static void svm_edu_fence(struct svm_edu_dev *sdev, const char *why)
 static void svm_edu_flush_timeout(struct svm_edu_dev *sdev, const char *why)
 {
 	svm_edu_count(sdev, SVM_EDU_DC_WAIT_TIMEOUTS, 1);
-	if (svm_edu_inject[SVM_EDU_INJ_NO_FENCE]) {
+	if (svm_edu_injected(SVM_EDU_INJ_NO_FENCE)) {
 		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
 		dev_err_ratelimited(&sdev->pdev->dev,
 				    "%s (error %#x): not fenced (fault injection no_fence)\n",
@@ -278,7 +278,7 @@ static void pasid_flush(struct svm_edu_dev *sdev, u32 pasid)
 		return;
 	iq_put(sdev, SVM_EDU_INV_PASID_CACHE, pasid, 0, 0);
 	/* Test-only bug: a reused PASID inherits the old translations. */
-	if (svm_edu_inject[SVM_EDU_INJ_KEEP_IOTLB])
+	if (svm_edu_injected(SVM_EDU_INJ_KEEP_IOTLB))
 		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
 	else
 		iq_put(sdev, SVM_EDU_INV_PASID, pasid, 0, 0);

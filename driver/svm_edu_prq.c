@@ -86,13 +86,13 @@ static enum svm_edu_fault_res svm_edu_fault_in(struct svm_edu_dev *sdev,
 {
 	unsigned long deadline = jiffies +
 				 msecs_to_jiffies(READ_ONCE(prq_timeout_ms));
-	u32 stall_ms = READ_ONCE(svm_edu_prq_stall_ms);
+	u32 stall_ms = svm_edu_injected(SVM_EDU_INJ_PRQ_STALL_MS);
 	unsigned long stall_end = jiffies + msecs_to_jiffies(stall_ms);
 	enum svm_edu_fault_res res;
 	struct mm_struct *mm;
 
 	/* Test-only: a fault that sleeps through the stall (the old bug). */
-	if (stall_ms && svm_edu_inject[SVM_EDU_INJ_PRQ_STALL_BLOCKS]) {
+	if (stall_ms && svm_edu_injected(SVM_EDU_INJ_PRQ_STALL_BLOCKS)) {
 		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
 		msleep(stall_ms);
 		stall_ms = 0;

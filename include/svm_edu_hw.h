@@ -96,16 +96,21 @@
 /* Counters: 64-bit, RO, SVM_EDU_CNT_* at SVM_EDU_REG_COUNTERS + 8 * n */
 #define SVM_EDU_REG_COUNTERS		0x400
 
-/* SVM_EDU_REG_CAP bits */
+/* SVM_EDU_REG_CAP: PASID width in bits 4:0, then bits X(ID, bit, "name") */
 #define SVM_EDU_CAP_PASID_BITS_MASK	0x1full		/* bits 4:0 */
-#define SVM_EDU_CAP_LA57		(1ull << 8)	/* 5-level walks */
-#define SVM_EDU_CAP_PG1G		(1ull << 9)	/* 1 GiB leaves */
-#define SVM_EDU_CAP_IOTLB		(1ull << 10)
-#define SVM_EDU_CAP_STALE_CHECK		(1ull << 11)
-#define SVM_EDU_CAP_INV_QUEUE		(1ull << 12)
-#define SVM_EDU_CAP_DMA			(1ull << 13)
-#define SVM_EDU_CAP_PRQ			(1ull << 14)	/* page requests */
-#define SVM_EDU_CAP_BIND_GEN		(1ull << 15)	/* binding generations */
+#define SVM_EDU_CAPS(X) \
+	X(LA57, 8, "5-level")			/* 5-level walks */ \
+	X(PG1G, 9, "1G pages")			/* 1 GiB leaves */ \
+	X(IOTLB, 10, "iotlb") \
+	X(STALE_CHECK, 11, "stale-checker") \
+	X(INV_QUEUE, 12, "inv-queue") \
+	X(DMA, 13, "dma") \
+	X(PRQ, 14, "page-requests")		/* page requests */ \
+	X(BIND_GEN, 15, "binding-generations")	/* binding generations */
+
+#define SVM_EDU_CAP_ENUM_(id, bit, name)	SVM_EDU_CAP_##id = 1u << (bit),
+enum svm_edu_cap { SVM_EDU_CAPS(SVM_EDU_CAP_ENUM_) };
+#undef SVM_EDU_CAP_ENUM_
 
 /* SVM_EDU_REG_IOTLB_GEOM fields */
 #define SVM_EDU_IOTLB_GEOM_ENTRIES(v)	((v) & 0xffffu)
@@ -119,24 +124,46 @@
 #define SVM_EDU_STATUS_ENABLED		(1u << 0)
 #define SVM_EDU_STATUS_DMA_BUSY		(1u << 1)	/* descriptors pending */
 
-/* SVM_EDU_REG_ERROR bits: sticky until written back as 1 */
-#define SVM_EDU_ERR_BAD_ACCESS		(1u << 0)	/* bad size/offset */
-#define SVM_EDU_ERR_BAD_VECTOR		(1u << 1)	/* IRQ_TEST range */
-#define SVM_EDU_ERR_SQ_CONFIG		(1u << 2)	/* bad ring setup/tail */
-#define SVM_EDU_ERR_SQ_FETCH		(1u << 3)	/* ring not in RAM */
-#define SVM_EDU_ERR_DESC		(1u << 4)	/* a descriptor failed */
-#define SVM_EDU_ERR_COMPLETION		(1u << 5)	/* record not written */
-#define SVM_EDU_ERR_IQ_CONFIG		(1u << 6)	/* bad queue setup/tail */
-#define SVM_EDU_ERR_IQ_DESC		(1u << 7)	/* bad inv. descriptor */
-#define SVM_EDU_ERR_PASID_TABLE		(1u << 8)	/* entry not readable */
-#define SVM_EDU_ERR_PRQ_OVERFLOW	(1u << 9)	/* no room for a request */
-#define SVM_EDU_ERR_PRQ_RESP		(1u << 10)	/* response never asked */
+/*
+ * Name lists. Each list below is the one definition of a set of names: the
+ * enum here, the device, the driver's sysfs/debugfs, libsvmedu, svmctl and
+ * the tests expand it, and tests/unit/test_names.c checks the docs' tables
+ * against it. An entry is X(ID, ...): SVM_EDU_<kind>_<ID> is the constant;
+ * a name, where the list has one, is what sysfs, debugfs, logs and user
+ * space call it (a bare word where it is a file name, else a string).
+ */
 
-/* SVM_EDU_REG_STALE_POLICY values */
-#define SVM_EDU_STALE_OFF		0	/* no checking */
-#define SVM_EDU_STALE_REPORT		1	/* log, then use the fresh one */
-#define SVM_EDU_STALE_ABORT		2	/* log, fail the descriptor */
-#define SVM_EDU_STALE_USE		3	/* log, use the stale one */
+/* SVM_EDU_REG_ERROR bits (X(ID, bit)): sticky until written back as 1 */
+#define SVM_EDU_ERRORS(X) \
+	X(BAD_ACCESS, 0)		/* bad size/offset */ \
+	X(BAD_VECTOR, 1)		/* IRQ_TEST range */ \
+	X(SQ_CONFIG, 2)			/* bad ring setup/tail */ \
+	X(SQ_FETCH, 3)			/* ring not in RAM */ \
+	X(DESC, 4)			/* a descriptor failed */ \
+	X(COMPLETION, 5)		/* record not written */ \
+	X(IQ_CONFIG, 6)			/* bad queue setup/tail */ \
+	X(IQ_DESC, 7)			/* bad inv. descriptor */ \
+	X(PASID_TABLE, 8)		/* entry not readable */ \
+	X(PRQ_OVERFLOW, 9)		/* no room for a request */ \
+	X(PRQ_RESP, 10)			/* response never asked */
+
+#define SVM_EDU_ERR_ENUM_(id, bit)	SVM_EDU_ERR_##id = 1u << (bit),
+enum svm_edu_error { SVM_EDU_ERRORS(SVM_EDU_ERR_ENUM_) };
+#undef SVM_EDU_ERR_ENUM_
+
+/* SVM_EDU_REG_STALE_POLICY values (X(ID, value, "name")) */
+#define SVM_EDU_STALE_POLICIES(X) \
+	X(OFF, 0, "off")		/* no checking */ \
+	X(REPORT, 1, "report")		/* log, then use the fresh one */ \
+	X(ABORT, 2, "abort")		/* log, fail the descriptor */ \
+	X(USE, 3, "use-stale")		/* log, use the stale one */
+
+#define SVM_EDU_STALE_ENUM_(id, val, name)	SVM_EDU_STALE_##id = (val),
+enum svm_edu_stale_policy {
+	SVM_EDU_STALE_POLICIES(SVM_EDU_STALE_ENUM_)
+	SVM_EDU_NR_STALE_POLICIES
+};
+#undef SVM_EDU_STALE_ENUM_
 
 /* SVM_EDU_REG_PROBE_RESULT fields */
 #define SVM_EDU_PROBE_HIT		(1ull << 0)
@@ -162,57 +189,71 @@
 #define SVM_EDU_STALE_LOG_VA		0x08	/* 64: virtual address */
 #define SVM_EDU_STALE_LOG_CACHED_PA	0x10	/* 64: PA the IOTLB held */
 #define SVM_EDU_STALE_LOG_FRESH_PA	0x18	/* 64: PA now, or ~0 */
-#define SVM_EDU_STALE_INFO_WRITE	(1u << 0)	/* access was a write */
-#define SVM_EDU_STALE_INFO_NOT_PRESENT	(1u << 1)	/* now not mapped */
-#define SVM_EDU_STALE_INFO_OTHER_FRAME	(1u << 2)	/* now another frame */
-#define SVM_EDU_STALE_INFO_FEWER_RIGHTS	(1u << 3)	/* access not allowed */
-#define SVM_EDU_STALE_INFO_CLEAN	(1u << 4)	/* write, D now clear */
 /*
- * A translation the engine held outside the IOTLB (a chunk's source or
- * destination, the completion record's address) used after an
- * invalidation covering it had completed.
- */
-#define SVM_EDU_STALE_INFO_HELD		(1u << 5)
-/*
- * An access for a binding that has ended: the descriptor's (or page
+ * Stale log info bits, X(ID, bit, "name"). HELD: a translation the engine
+ * held outside the IOTLB (a chunk's source or destination, the completion
+ * record's address) used after an invalidation covering it had completed.
+ * ENDED: an access for a binding that has ended: the descriptor's (or page
  * request's) generation is not the PASID entry's any more.
  */
-#define SVM_EDU_STALE_INFO_ENDED	(1u << 6)
+#define SVM_EDU_STALE_INFO_BITS(X) \
+	X(WRITE, 0, "write")			/* access was a write */ \
+	X(NOT_PRESENT, 1, "not-present")	/* now not mapped */ \
+	X(OTHER_FRAME, 2, "other-frame")	/* now another frame */ \
+	X(FEWER_RIGHTS, 3, "fewer-rights")	/* access not allowed */ \
+	X(CLEAN, 4, "clean")			/* write, D now clear */ \
+	X(HELD, 5, "held") \
+	X(ENDED, 6, "ended")
+
+#define SVM_EDU_STALE_INFO_ENUM_(id, bit, name) \
+	SVM_EDU_STALE_INFO_##id = 1u << (bit),
+enum svm_edu_stale_info { SVM_EDU_STALE_INFO_BITS(SVM_EDU_STALE_INFO_ENUM_) };
+#undef SVM_EDU_STALE_INFO_ENUM_
+
 #define SVM_EDU_STALE_NOT_PRESENT_PA	(~0ull)
 
-/* Counters: index n is at SVM_EDU_REG_COUNTERS + 8 * n */
+/*
+ * Counters (X(ID, name)): counter SVM_EDU_CNT_<ID> is at
+ * SVM_EDU_REG_COUNTERS + 8 * n, n its place in this list; sysfs
+ * hw_counters/<name>.
+ */
+#define SVM_EDU_COUNTERS(X) \
+	X(DESCRIPTORS, descriptors)	/* descriptors completed */ \
+	X(BYTES, bytes)			/* bytes processed by DMA */ \
+	X(IOTLB_HITS, iotlb_hits) \
+	X(IOTLB_MISSES, iotlb_misses) \
+	X(IOTLB_EVICTIONS, iotlb_evictions) \
+	X(WALKS, walks)			/* page walks started */ \
+	X(PTE_READS, pte_reads)		/* paging-entry reads */ \
+	X(AD_UPDATES, ad_updates)	/* A/D bits set by cmpxchg */ \
+	X(INV_PAGE, inv_page)		/* invalidation commands ... */ \
+	X(INV_PASID, inv_pasid) \
+	X(INV_GLOBAL, inv_global) \
+	X(INV_PASID_CACHE, inv_pasid_cache) \
+	X(INV_DRAIN, inv_drain) \
+	X(INV_WAIT, inv_wait) \
+	X(INV_DROPPED, inv_dropped)	/* IOTLB entries dropped by them */ \
+	X(FAULT_NOT_PRESENT, fault_not_present) \
+	X(FAULT_PERM, fault_perm)	/* write-protect, supervisor */ \
+	X(FAULT_BAD, fault_bad)		/* reserved bit, non-canonical, bus */ \
+	X(FAULT_REWALK, fault_rewalk)	/* fault on a cached entry: re-walk */ \
+	X(PAGE_REQUESTS, page_requests) \
+	X(STALE, stale)			/* stale-translation accesses */ \
+	X(BUSY_NS, busy_ns)		/* host ns spent on descriptors */ \
+	X(DESC_ERRORS, desc_errors)	/* descriptors not successful */ \
+	X(INV_DESCS, inv_descs)		/* invalidation descriptors */ \
+	X(PAGE_RESP_OK, page_resp_ok)	/* page responses: success */ \
+	X(PAGE_RESP_FAIL, page_resp_fail)	/* page responses: failure */ \
+	X(PRQ_OVERFLOWS, prq_overflows)	/* faults with the PRQ full */ \
+	X(INV_BUSY_NS, inv_busy_ns)	/* host ns spent invalidating */ \
+	X(DESC_ABORTED, desc_aborted)	/* binding ended: not executed */
+
+#define SVM_EDU_CNT_ENUM_(id, name)	SVM_EDU_CNT_##id,
 enum svm_edu_counter {
-	SVM_EDU_CNT_DESCRIPTORS,	/* descriptors completed */
-	SVM_EDU_CNT_BYTES,		/* bytes processed by DMA */
-	SVM_EDU_CNT_IOTLB_HITS,
-	SVM_EDU_CNT_IOTLB_MISSES,
-	SVM_EDU_CNT_IOTLB_EVICTIONS,
-	SVM_EDU_CNT_WALKS,		/* page walks started */
-	SVM_EDU_CNT_PTE_READS,		/* paging-entry reads */
-	SVM_EDU_CNT_AD_UPDATES,		/* A/D bits set by cmpxchg */
-	SVM_EDU_CNT_INV_PAGE,		/* invalidation commands ... */
-	SVM_EDU_CNT_INV_PASID,
-	SVM_EDU_CNT_INV_GLOBAL,
-	SVM_EDU_CNT_INV_PASID_CACHE,
-	SVM_EDU_CNT_INV_DRAIN,
-	SVM_EDU_CNT_INV_WAIT,
-	SVM_EDU_CNT_INV_DROPPED,	/* IOTLB entries dropped by them */
-	SVM_EDU_CNT_FAULT_NOT_PRESENT,
-	SVM_EDU_CNT_FAULT_PERM,		/* write-protect, supervisor */
-	SVM_EDU_CNT_FAULT_BAD,		/* reserved bit, non-canonical, bus */
-	SVM_EDU_CNT_FAULT_REWALK,	/* fault on a cached entry: re-walk */
-	SVM_EDU_CNT_PAGE_REQUESTS,
-	SVM_EDU_CNT_STALE,		/* stale-translation accesses */
-	SVM_EDU_CNT_BUSY_NS,		/* host ns spent on descriptors */
-	SVM_EDU_CNT_DESC_ERRORS,	/* descriptors not successful */
-	SVM_EDU_CNT_INV_DESCS,		/* invalidation descriptors */
-	SVM_EDU_CNT_PAGE_RESP_OK,	/* page responses: success */
-	SVM_EDU_CNT_PAGE_RESP_FAIL,	/* page responses: failure */
-	SVM_EDU_CNT_PRQ_OVERFLOWS,	/* faults with the PRQ full */
-	SVM_EDU_CNT_INV_BUSY_NS,	/* host ns spent invalidating */
-	SVM_EDU_CNT_DESC_ABORTED,	/* binding ended: not executed */
+	SVM_EDU_COUNTERS(SVM_EDU_CNT_ENUM_)
 	SVM_EDU_NR_COUNTERS
 };
+#undef SVM_EDU_CNT_ENUM_
 
 /* MSI-X vectors */
 #define SVM_EDU_VEC_DMA_DONE		0
@@ -290,19 +331,27 @@ struct svm_edu_completion {
 	uint64_t rsvd1;
 };
 
-#define SVM_EDU_CS_NONE			0	/* not written yet */
-#define SVM_EDU_CS_SUCCESS		1
-#define SVM_EDU_CS_PAGE_FAULT		2	/* not present */
-#define SVM_EDU_CS_PERM_FAULT		3	/* write-protected, supervisor */
-#define SVM_EDU_CS_INVALID_DESC		4
-#define SVM_EDU_CS_PASID_INVALID	5	/* entry invalid, FPD, range */
-#define SVM_EDU_CS_STALE_ABORT		6	/* checker policy abort */
-#define SVM_EDU_CS_TRANSLATION_ERROR	7	/* reserved bit, non-canonical,
-						 * table not in RAM */
-#define SVM_EDU_CS_MEMORY_ERROR		8	/* translated PA not RAM */
-#define SVM_EDU_CS_ABORTED		9	/* binding ended before it ran:
-						 * nothing accessed, no record
-						 * written (SQ_ERR_INDEX) */
+/* Completion statuses (X(ID, value, "name")) */
+#define SVM_EDU_COMPLETION_STATUSES(X) \
+	X(NONE, 0, "none")		/* not written yet */ \
+	X(SUCCESS, 1, "success") \
+	X(PAGE_FAULT, 2, "page-fault")	/* not present */ \
+	X(PERM_FAULT, 3, "permission-fault")	/* write-protected, supervisor */ \
+	X(INVALID_DESC, 4, "invalid-descriptor") \
+	X(PASID_INVALID, 5, "pasid-invalid")	/* entry invalid, FPD, range */ \
+	X(STALE_ABORT, 6, "stale-abort")	/* checker policy abort */ \
+	/* reserved bit, non-canonical, table not in RAM */ \
+	X(TRANSLATION_ERROR, 7, "translation-error") \
+	X(MEMORY_ERROR, 8, "memory-error")	/* translated PA not RAM */ \
+	/* binding ended before it ran: nothing accessed, no record */ \
+	X(ABORTED, 9, "aborted")		/* written (SQ_ERR_INDEX) */
+
+#define SVM_EDU_CS_ENUM_(id, val, name)	SVM_EDU_CS_##id = (val),
+enum svm_edu_completion_status {
+	SVM_EDU_COMPLETION_STATUSES(SVM_EDU_CS_ENUM_)
+	SVM_EDU_NR_COMPLETION_STATUSES
+};
+#undef SVM_EDU_CS_ENUM_
 
 /* fault_info bits */
 #define SVM_EDU_FAULT_WRITE		(1u << 0)	/* a write faulted */
@@ -354,8 +403,17 @@ struct svm_edu_page_req {
 };
 
 #define SVM_EDU_PRQ_F_WRITE		(1u << 0)	/* a write faulted */
-#define SVM_EDU_PRQ_RESP_SUCCESS	0	/* retry the access */
-#define SVM_EDU_PRQ_RESP_FAILURE	1	/* complete with the fault */
+/* Page response codes (X(ID, value, "name")) */
+#define SVM_EDU_PRQ_RESP_CODES(X) \
+	X(SUCCESS, 0, "success")	/* retry the access */ \
+	X(FAILURE, 1, "failure")	/* complete with the fault */
+
+#define SVM_EDU_PRQ_RESP_ENUM_(id, val, name)	SVM_EDU_PRQ_RESP_##id = (val),
+enum svm_edu_prq_resp_code {
+	SVM_EDU_PRQ_RESP_CODES(SVM_EDU_PRQ_RESP_ENUM_)
+	SVM_EDU_NR_PRQ_RESP_CODES
+};
+#undef SVM_EDU_PRQ_RESP_ENUM_
 #define SVM_EDU_PRQ_RESP(id, code)	((uint64_t)(id) | (uint64_t)(code) << 32)
 
 #define SVM_EDU_INV_WAIT_IRQ		(1u << 17)	/* raise INV_WAIT */

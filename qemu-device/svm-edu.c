@@ -55,12 +55,16 @@ struct SvmEduState {
     QEMUBH *irq_bh;
 };
 
+#define SVM_EDU_POLICY_NAME_(id, val, name) [SVM_EDU_STALE_##id] = name,
 static const char *const stale_policy_names[] = {
-    [SVM_EDU_STALE_OFF] = "off",
-    [SVM_EDU_STALE_REPORT] = "report",
-    [SVM_EDU_STALE_ABORT] = "abort",
-    [SVM_EDU_STALE_USE] = "use-stale",
+    SVM_EDU_STALE_POLICIES(SVM_EDU_POLICY_NAME_)
 };
+#undef SVM_EDU_POLICY_NAME_
+/* " off report ...": the choices, for the error message */
+#define SVM_EDU_POLICY_WORD_(id, val, name) " " name
+static const char stale_policy_choices[] =
+    SVM_EDU_STALE_POLICIES(SVM_EDU_POLICY_WORD_);
+#undef SVM_EDU_POLICY_WORD_
 
 /*
  * Guest RAM only: the DMA thread runs without the BQL, and MMIO dispatch
@@ -324,8 +328,8 @@ static bool svm_edu_parse_policy(SvmEduState *s, Error **errp)
             return true;
         }
     }
-    error_setg(errp, "svm-edu: stale-check must be off, report, abort or "
-               "use-stale, not '%s'", s->stale_check);
+    error_setg(errp, "svm-edu: stale-check must be one of%s, not '%s'",
+               stale_policy_choices, s->stale_check);
     return false;
 }
 

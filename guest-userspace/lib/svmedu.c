@@ -208,18 +208,11 @@ int svmedu_run_resolving(struct svmedu *d, struct svm_edu_udesc desc,
 
 const char *svmedu_status_name(unsigned int status)
 {
+#define SVMEDU_CS_NAME_(id, val, name)	[SVM_EDU_CS_##id] = name,
 	static const char *const names[] = {
-		[SVM_EDU_CS_NONE] = "none",
-		[SVM_EDU_CS_SUCCESS] = "success",
-		[SVM_EDU_CS_PAGE_FAULT] = "page-fault",
-		[SVM_EDU_CS_PERM_FAULT] = "permission-fault",
-		[SVM_EDU_CS_INVALID_DESC] = "invalid-descriptor",
-		[SVM_EDU_CS_PASID_INVALID] = "pasid-invalid",
-		[SVM_EDU_CS_STALE_ABORT] = "stale-abort",
-		[SVM_EDU_CS_TRANSLATION_ERROR] = "translation-error",
-		[SVM_EDU_CS_MEMORY_ERROR] = "memory-error",
-		[SVM_EDU_CS_ABORTED] = "aborted",
+		SVM_EDU_COMPLETION_STATUSES(SVMEDU_CS_NAME_)
 	};
+#undef SVMEDU_CS_NAME_
 
 	return status < sizeof(names) / sizeof(names[0]) ? names[status] : "?";
 }

@@ -9,16 +9,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svm_edu_hw.h"
+#include "uapi/svm_edu.h"
 #include "svmedu.h"
 #include "svmctl.h"
 
 #define DEBUGFS "/sys/kernel/debug/svm_edu"
 
-static const char *const knobs[] = {
-	"skip_flush", "short_flush", "wrong_pasid", "skip_release", "keep_iotlb",
-	"unlink_first", "skip_drain", "prq_stall_blocks", "root_first",
-	"no_fence", "flush_at_start",
+#define KNOB_NAME_(id, name)		#name,
+#define POLICY_NAME_(id, val, name)	name,
+/* The on/off knobs; the delays are for svm-dma-test's race scenarios. */
+const char *const svmctl_knobs[] = { SVM_EDU_INJECT_BUGS(KNOB_NAME_) NULL };
+const char *const svmctl_policies[] = {
+	SVM_EDU_STALE_POLICIES(POLICY_NAME_) NULL
 };
+#undef KNOB_NAME_
+#undef POLICY_NAME_
+
+void svmctl_print_names(FILE *f, const char *what, const char *const *names)
+{
+	const char *sep = "";
+
+	fprintf(f, "%s:", what);
+	for (; *names; names++, sep = ",")
+		fprintf(f, "%s %s", sep, *names);
+	fprintf(f, "\n");
+}
 
 static int cat(const char *path)
 {
@@ -115,7 +131,8 @@ int cmd_policy(int instance, int argc, char **argv)
 		return cat(path);
 	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: svmctl policy [off|report|abort|use-stale]\n");
+		fprintf(stderr, "usage: svmctl policy [POLICY]\n");
+		svmctl_print_names(stderr, "POLICY", svmctl_policies);
 		return 2;
 	}
 	return fail(svmedu_set_policy(&d, argv[1]), "policy");
@@ -128,10 +145,11 @@ int cmd_inject(int instance, int argc, char **argv)
 
 	(void)instance;
 	if (argc == 1) {
-		for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
-			printf("%-17s ", knobs[i]);
+		for (i = 0; svmctl_knobs[i]; i++) {
+			printf("%-17s ", svmctl_knobs[i]);
 			fflush(stdout);
-			snprintf(path, sizeof(path), DEBUGFS "/inject/%s", knobs[i]);
+			snprintf(path, sizeof(path), DEBUGFS "/inject/%s",
+				 svmctl_knobs[i]);
 			if (cat(path))
 				return 1;
 		}
@@ -139,13 +157,15 @@ int cmd_inject(int instance, int argc, char **argv)
 	}
 	if (argc != 3 || (strcmp(argv[2], "on") && strcmp(argv[2], "off"))) {
 		fprintf(stderr, "usage: svmctl inject [KNOB on|off]   (test only)\n");
+		svmctl_print_names(stderr, "KNOB", svmctl_knobs);
 		return 2;
 	}
-	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)
-		if (!strcmp(argv[1], knobs[i]))
+	for (i = 0; svmctl_knobs[i]; i++)
+		if (!strcmp(argv[1], svmctl_knobs[i]))
 			return fail(svmedu_inject(argv[1], !strcmp(argv[2], "on")),
 				    "inject");
 	fprintf(stderr, "svmctl: no knob '%s'\n", argv[1]);
+	svmctl_print_names(stderr, "KNOB", svmctl_knobs);
 	return 2;
 }
 

@@ -52,16 +52,20 @@ static int msi_irqs(const char *name, int *lo, int *hi)
 
 static void print_caps(uint64_t cap)
 {
-	printf("  device caps: %u PASID bits%s%s%s%s%s%s%s%s\n",
-	       (unsigned int)(cap & SVM_EDU_CAP_PASID_BITS_MASK),
-	       cap & SVM_EDU_CAP_LA57 ? ", 5-level" : "",
-	       cap & SVM_EDU_CAP_PG1G ? ", 1G pages" : "",
-	       cap & SVM_EDU_CAP_IOTLB ? ", iotlb" : "",
-	       cap & SVM_EDU_CAP_STALE_CHECK ? ", stale-checker" : "",
-	       cap & SVM_EDU_CAP_INV_QUEUE ? ", inv-queue" : "",
-	       cap & SVM_EDU_CAP_DMA ? ", dma" : "",
-	       cap & SVM_EDU_CAP_PRQ ? ", page-requests" : "",
-	       cap & SVM_EDU_CAP_BIND_GEN ? ", binding-generations" : "");
+#define CAP_NAME_(id, bit, name)	{ SVM_EDU_CAP_##id, name },
+	static const struct {
+		uint64_t bit;
+		const char *name;
+	} caps[] = { SVM_EDU_CAPS(CAP_NAME_) };
+#undef CAP_NAME_
+	size_t i;
+
+	printf("  device caps: %u PASID bits",
+	       (unsigned int)(cap & SVM_EDU_CAP_PASID_BITS_MASK));
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		if (cap & caps[i].bit)
+			printf(", %s", caps[i].name);
+	printf("\n");
 }
 
 static void list_one(struct pci_dev *dev, void *arg)

@@ -20,7 +20,7 @@ static const struct {
 	{ "stale", NULL, cmd_stale, "", "the device's log of stale-translation accesses" },
 	{ "probe", NULL, cmd_probe, "PASID VA", "is (PASID, VA) in the IOTLB, and as what" },
 	{ "reset", NULL, cmd_reset, "", "zero the device and driver counters" },
-	{ "policy", NULL, cmd_policy, "[off|report|abort|use-stale]", "stale checker policy" },
+	{ "policy", NULL, cmd_policy, "[POLICY]", "stale checker policy" },
 	{ "inject", NULL, cmd_inject, "[KNOB on|off]", "fault injection (test only)" },
 	{ "attribution", NULL, cmd_attribution, "on|off", "attribute invalidations to kernel paths" },
 	{ "sources", NULL, cmd_sources, "[--reset]", "invalidations by kernel path" },
@@ -38,6 +38,9 @@ static void usage(FILE *f)
 	for (i = 0; i < NR_COMMANDS; i++)
 		fprintf(f, "  %-11s %-29s %s\n", commands[i].name,
 			commands[i].args, commands[i].help);
+	fprintf(f, "\n");
+	svmctl_print_names(f, "POLICY", svmctl_policies);
+	svmctl_print_names(f, "KNOB", svmctl_knobs);
 	fprintf(f, "\nstale, probe, reset, policy, inject, attribution and sources "
 		"need root and debugfs.\n");
 }

@@ -3,6 +3,13 @@
 #define SVMCTL_H
 
 #include <pci/pci.h>
+#include <stdio.h>
+
+/* Name lists of include/, as NULL-terminated arrays (cmd_debug.c). */
+extern const char *const svmctl_knobs[];
+extern const char *const svmctl_policies[];
+/* "WHAT: a, b, c" and a newline. */
+void svmctl_print_names(FILE *f, const char *what, const char *const *names);
 
 /* Commands over libpci and sysfs: argv[0] is the command's name. */
 int cmd_list(struct pci_access *pacc, int argc, char **argv);

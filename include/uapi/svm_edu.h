@@ -184,4 +184,56 @@ struct svm_edu_zap {
 #define SVM_EDU_IOC_WAIT	_IOWR(SVM_EDU_IOC_MAGIC, 0x04, struct svm_edu_wait)
 #define SVM_EDU_IOC_ZAP		_IOW(SVM_EDU_IOC_MAGIC, 0x05, struct svm_edu_zap)
 
+/*
+ * The driver's name lists, one definition each: the driver's enums and its
+ * sysfs/debugfs files, libsvmedu, svmctl and the tests expand them, and
+ * tests/unit/test_names.c checks docs/ and man/ against them.
+ *
+ * Driver counters, per device, X(ID, name): sysfs drv_counters/<name>.
+ */
+#define SVM_EDU_DRV_COUNTERS(X) \
+	X(NOTIFIER_CALLS, notifier_calls)	/* invalidate callbacks */ \
+	X(FLUSH_CALLS, flush_calls)		/* ... that sent commands */ \
+	X(DOORBELLS, doorbells)			/* IQ_TAIL writes */ \
+	X(INV_COMMANDS, inv_commands)		/* PAGE/PASID commands */ \
+	X(INV_PAGES, inv_pages)			/* pages PAGE commands cover */ \
+	X(WHOLE_PASID, whole_pasid_flushes)	/* callbacks flushed whole */ \
+	X(RELEASE_CALLS, release_calls)		/* .release teardowns */ \
+	X(WAIT_SPINS, wait_spins)		/* polls of the WAIT word */ \
+	X(WAIT_TIMEOUTS, wait_timeouts)		/* WAITs not answered */ \
+	X(BINDS, binds) \
+	X(UNBINDS, unbinds) \
+	X(SUBMITS, submits)			/* descriptors queued */ \
+	X(INJECTED, injected)			/* altered by fault injection */ \
+	X(PAGE_REQS, page_requests)		/* page requests handled */ \
+	X(PAGE_REQ_FAILED, page_requests_failed)	/* answered "failure" */ \
+	X(PAGE_REQ_ENDED, page_requests_ended)	/* binding had ended */ \
+	X(PAGE_REQ_TIMEOUTS, page_request_timeouts)	/* given up */ \
+	X(QUARANTINED, quarantined)		/* unbinds not drained in time */ \
+	X(FENCES, fences)			/* fenced after a failed flush */
+
+/*
+ * Fault injection, TEST ONLY: debugfs svm_edu/inject/<name>, all 0 by
+ * default. The bugs, X(ID, name), are booleans, each a deliberate driver
+ * bug for a negative control (docs/driver.md, "Fault injection").
+ */
+#define SVM_EDU_INJECT_BUGS(X) \
+	X(SKIP_FLUSH, skip_flush) \
+	X(SHORT_FLUSH, short_flush) \
+	X(WRONG_PASID, wrong_pasid) \
+	X(SKIP_RELEASE, skip_release) \
+	X(KEEP_IOTLB, keep_iotlb) \
+	X(UNLINK_FIRST, unlink_first) \
+	X(SKIP_DRAIN, skip_drain) \
+	X(PRQ_STALL_BLOCKS, prq_stall_blocks) \
+	X(ROOT_FIRST, root_first) \
+	X(NO_FENCE, no_fence) \
+	X(FLUSH_AT_START, flush_at_start)
+
+/* The delays, X(ID, name), are numbers (the unit ends the name). */
+#define SVM_EDU_INJECT_DELAYS(X) \
+	X(UNBIND_GAP_MS, unbind_gap_ms) \
+	X(START_GAP_US, start_gap_us) \
+	X(PRQ_STALL_MS, prq_stall_ms)
+
 #endif /* _UAPI_SVM_EDU_H */

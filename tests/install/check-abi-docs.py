@@ -3,11 +3,14 @@
 docs/ABI/testing/, so the two cannot drift; and svm_edu(4)
 (man/svm_edu.4.md) names every module parameter and every ioctl. Prints TAP.
 
-Names come from the sources: DEVICE_ATTR_*(name), HW_CNT(name, ...) and
-DRV_CNT(name, ...) in driver/svm_edu_sysfs.c, debugfs_create_*("name", mode,
-parent, ...) and the inject_names[] table in driver/svm_edu_debugfs.c. A
-debugfs_create_* call this script cannot read (a name that is not a string
-literal, an unknown parent) fails the check rather than being skipped.
+Names come from the sources: DEVICE_ATTR_*(name) in driver/svm_edu_sysfs.c,
+the counters' name lists (SVM_EDU_COUNTERS in include/svm_edu_hw.h,
+SVM_EDU_DRV_COUNTERS in include/uapi/svm_edu.h) that it expands,
+debugfs_create_*("name", mode, parent, ...) in driver/svm_edu_debugfs.c and
+the knobs' lists (SVM_EDU_INJECT_BUGS, SVM_EDU_INJECT_DELAYS) behind its
+inject_names[]. A debugfs_create_* call this script cannot read (a name that
+is not a string literal, an unknown parent) fails the check rather than
+being skipped. tests/unit/test_names.c checks the other direction.
 """
 import os
 import re
@@ -25,6 +28,15 @@ def read(path):
         return f.read()
 
 
+def xlist(path, macro):
+    """The names (second argument) of an X-macro list of a header."""
+    src = read(path)
+    m = re.search(r'^#define ' + macro + r'\(X\) \\\n((?:.*\\\n)*.*\n)', src, re.M)
+    if not m:
+        return []
+    return re.findall(r'\bX\(\w+, (\w+)\)', m.group(1))
+
+
 def documented():
     whats = set()
     folder = os.path.join(top, 'docs', 'ABI', 'testing')
@@ -38,8 +50,12 @@ def created():
     files, errors = [], []
     src = read('driver/svm_edu_sysfs.c')
     files += [SYSFS + n for n in re.findall(r'\bDEVICE_ATTR_R[OW]\((\w+)\)', src)]
-    files += [SYSFS + 'hw_counters/' + n for n in re.findall(r'^HW_CNT\((\w+),', src, re.M)]
-    files += [SYSFS + 'drv_counters/' + n for n in re.findall(r'^DRV_CNT\((\w+),', src, re.M)]
+    for folder, header, macro in (('hw_counters', 'include/svm_edu_hw.h', 'SVM_EDU_COUNTERS'),
+                                  ('drv_counters', 'include/uapi/svm_edu.h', 'SVM_EDU_DRV_COUNTERS')):
+        names = xlist(header, macro)
+        if not names or not re.search(r'^' + macro + r'\(', src, re.M):
+            errors.append('svm_edu_sysfs.c: no %s/ from %s' % (folder, macro))
+        files += [SYSFS + folder + '/' + n for n in names]
     if re.search(r'\bDEVICE_ATTR(_WO|_ADMIN_\w+)?\(', src):
         errors.append('svm_edu_sysfs.c: an attribute macro this check does not read')
 
@@ -52,9 +68,11 @@ def created():
         if name and args[2] in PARENTS:
             files.append(DEBUGFS + PARENTS[args[2]] + name.group(1))
         elif args[0] == 'inject_names[i]' and args[2] == 'inject':
-            table = src[src.index('inject_names[SVM_EDU_NR_INJECT]'):]
-            table = table[:table.index('};')]
-            files += [DEBUGFS + 'inject/' + n for n in re.findall(r'= "(\w+)"', table)]
+            knobs = (xlist('include/uapi/svm_edu.h', 'SVM_EDU_INJECT_BUGS') +
+                     xlist('include/uapi/svm_edu.h', 'SVM_EDU_INJECT_DELAYS'))
+            if not knobs:
+                errors.append('svm_edu_debugfs.c: no knob list behind inject_names[]')
+            files += [DEBUGFS + 'inject/' + n for n in knobs]
         else:
             errors.append('svm_edu_debugfs.c: cannot read ' + m.group(0).split('\n')[0])
     return files, errors

@@ -11,6 +11,13 @@
 #include "svm-edu-core.h"
 
 /* Guest-physical layout of the fake RAM */
+/* The stale policies' names, for test messages (svm_edu_hw.h's list). */
+#define FG_POLICY_NAME_(id, val, name) [SVM_EDU_STALE_##id] = name,
+static const char *const fg_policy_names[] = {
+    SVM_EDU_STALE_POLICIES(FG_POLICY_NAME_)
+};
+#undef FG_POLICY_NAME_
+
 #define FG_RAM_SIZE         (32u << 20)
 #define FG_PASID_TABLE      0x1000ull       /* 64 entries */
 #define FG_SQ_BASE          0x4000ull       /* 64 descriptors */

@@ -25,8 +25,6 @@ static uint64_t root, rec_pa;
 static pthread_t worker_thread;
 static bool worker_running;
 
-static const char *const names[] = { "off", "report", "abort", "use-stale" };
-
 static void *worker(void *arg)
 {
     svm_edu_core_worker(arg);
@@ -223,17 +221,17 @@ static void test_run_ended(void)
         d = fill_desc(VA, 64, 6);
         fg_submit(&fg, &d);
         is_u64(byte_at(VA), runs ? 0x5a : 0,
-               "x-run-ended-binding, %s: %s", names[policy],
+               "x-run-ended-binding, %s: %s", fg_policy_names[policy],
                runs ? "the ended binding's FILL writes (the cross-process "
                "write)" : "nothing written");
         is_u64(fg.ram[rec_pa], runs ? SVM_EDU_CS_SUCCESS : 0,
-               "x-run-ended-binding, %s: %s", names[policy],
+               "x-run-ended-binding, %s: %s", fg_policy_names[policy],
                runs ? "its record is written too" : "no record");
         is_u64(fg_counter(&fg, SVM_EDU_CNT_STALE), events,
-               "x-run-ended-binding, %s: %u stale accesses", names[policy],
+               "x-run-ended-binding, %s: %u stale accesses", fg_policy_names[policy],
                (unsigned)events);
         is_u64(fg_counter(&fg, SVM_EDU_CNT_DESC_ABORTED), 0,
-               "x-run-ended-binding, %s: not aborted", names[policy]);
+               "x-run-ended-binding, %s: not aborted", fg_policy_names[policy]);
         if (events) {
             ok(log_field(0, SVM_EDU_STALE_LOG_INFO) ==
                (SVM_EDU_STALE_INFO_ENDED | SVM_EDU_STALE_INFO_WRITE) &&
@@ -244,14 +242,14 @@ static void test_run_ended(void)
                log_field(0, SVM_EDU_STALE_LOG_FRESH_PA) ==
                SVM_EDU_STALE_NOT_PRESENT_PA,
                "x-run-ended-binding, %s: log: ended, write, VA, PA used, "
-               "fresh all ones", names[policy]);
+               "fresh all ones", fg_policy_names[policy]);
         }
         if (events == 2) {
             ok(log_field(1, SVM_EDU_STALE_LOG_VA) == REC &&
                log_field(1, SVM_EDU_STALE_LOG_INFO) ==
                (SVM_EDU_STALE_INFO_ENDED | SVM_EDU_STALE_INFO_WRITE),
                "x-run-ended-binding, %s: the record write is reported too",
-               names[policy]);
+               fg_policy_names[policy]);
         }
         if (policy == SVM_EDU_STALE_ABORT) {
             is_u64(fg_counter(&fg, SVM_EDU_CNT_DESC_ERRORS), 1,
@@ -261,7 +259,7 @@ static void test_run_ended(void)
         fg_submit(&fg, &d);
         is_u64(fg_counter(&fg, SVM_EDU_CNT_STALE), events,
                "x-run-ended-binding, %s: the current binding's descriptor is "
-               "not stale", names[policy]);
+               "not stale", fg_policy_names[policy]);
         teardown();
     }
 }

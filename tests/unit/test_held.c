@@ -91,8 +91,6 @@ static void test_kill(void)
 /* The four policies on the use of a killed held translation. */
 static void test_use_policies(void)
 {
-    static const char *const names[] = { "off", "report", "abort",
-                                          "use-stale" };
     static const int want[] = { SVM_EDU_CS_SUCCESS, SVM_EDU_CS_NONE,
                                 SVM_EDU_CS_STALE_ABORT, SVM_EDU_CS_SUCCESS };
     uint64_t root, pa;
@@ -112,29 +110,29 @@ static void test_use_policies(void)
         st = svm_edu_held_use(&fg.core, h, SRC + 8, true);
         ok(st == SVM_EDU_CS_SUCCESS && !fg_counter(&fg, SVM_EDU_CNT_STALE),
            "%s: a held translation no invalidation covered is used",
-           names[policy]);
+           fg_policy_names[policy]);
         inv_cmd(SVM_EDU_INV_PAGE, 1, SRC);
         st = svm_edu_held_use(&fg.core, h, SRC + 8, true);
         is_u64(st, want[policy], "%s: use after a covering invalidation",
-               names[policy]);
+               fg_policy_names[policy]);
         is_u64(fg_counter(&fg, SVM_EDU_CNT_STALE),
                policy == SVM_EDU_STALE_OFF ? 0 : 1, "%s: stale counted",
-               names[policy]);
+               fg_policy_names[policy]);
         if (policy == SVM_EDU_STALE_OFF) {
             fg_destroy(&fg);
             continue;
         }
         is_u64(fg_reg(&fg, SVM_EDU_REG_STALE_COUNT), 1,
-               "%s: STALE_COUNT", names[policy]);
+               "%s: STALE_COUNT", fg_policy_names[policy]);
         ok(log_field(0, SVM_EDU_STALE_LOG_PASID) == 1 &&
            log_field(0, SVM_EDU_STALE_LOG_VA) == SRC + 8 &&
            log_field(0, SVM_EDU_STALE_LOG_CACHED_PA) == pa + 8 &&
            log_field(0, SVM_EDU_STALE_LOG_FRESH_PA) == pa + 8,
            "%s: log: PASID, VA, held PA, fresh PA (same frame: stale by "
-           "time, not content)", names[policy]);
+           "time, not content)", fg_policy_names[policy]);
         is_u64(log_field(0, SVM_EDU_STALE_LOG_INFO),
                SVM_EDU_STALE_INFO_HELD | SVM_EDU_STALE_INFO_WRITE,
-               "%s: log: held, write", names[policy]);
+               "%s: log: held, write", fg_policy_names[policy]);
         if (policy == SVM_EDU_STALE_REPORT) {
             ok(!h->valid, "report: the held translation is dropped");
         }
@@ -271,8 +269,6 @@ static Outcome finding1(bool keep_src, uint32_t policy, int inv, bool remap)
 
 static void test_finding1_fixed(void)
 {
-    static const char *const names[] = { "off", "report", "abort",
-                                         "use-stale" };
     uint32_t policy;
     int inv;
     Outcome o;
@@ -282,7 +278,7 @@ static void test_finding1_fixed(void)
         ok(o.status == SVM_EDU_CS_SUCCESS && o.dst == 0xbb && !o.stale,
            "fixed, %s: source invalidated and remapped during the page "
            "request: the copy reads the new frame, nothing stale",
-           names[policy]);
+           fg_policy_names[policy]);
         if (o.status != SVM_EDU_CS_SUCCESS || o.dst != 0xbb || o.stale) {
             printf("#   status %u dst 0x%x stale %llu\n", o.status, o.dst,
                    (unsigned long long)o.stale);
