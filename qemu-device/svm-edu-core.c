@@ -24,20 +24,6 @@ void svm_edu_guest_error(SvmEduCore *s, uint32_t err, const char *fmt, ...)
     s->ops->guest_error(s->opaque, msg);
 }
 
-void svm_edu_trace(SvmEduCore *s, SvmEduTraceKind kind, uint32_t pasid,
-                   uint64_t va, uint64_t pa, uint64_t size, uint64_t arg,
-                   uint32_t fault)
-{
-    SvmEduTrace ev = {
-        .kind = kind, .pasid = pasid, .va = va, .pa = pa, .size = size,
-        .arg = arg, .fault = fault,
-    };
-
-    if (s->ops->trace) {
-        s->ops->trace(s->opaque, &ev);
-    }
-}
-
 void svm_edu_core_unlock(SvmEduCore *s)
 {
     uint32_t irqs = s->pending_irqs;
