@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "svm_edu_hw.h"
+#include "svm-edu-regs.h"
 #include "svm-edu-trace.h"
 
 /* Physical address width the walker accepts in paging entries. */
@@ -163,7 +164,10 @@ typedef struct SvmEduCore {
      */
     uint64_t engine_drops;
 
-    /* Registers */
+    /*
+     * Registers: svm_edu_regs[] (svm-edu-regs.c) names the field behind
+     * each, which must have the register's width; reset comes from there.
+     */
     uint32_t scratch;
     uint32_t ctrl;
     uint32_t error;
@@ -248,21 +252,28 @@ typedef struct SvmEduWalk {
 } SvmEduWalk;
 
 
-/* svm-edu-core.c: life cycle and registers */
+/* svm-edu-core.c: life cycle */
 const char *svm_edu_core_check_config(const SvmEduConfig *cfg);
 /* Returns 0, or -1 when memory for the IOTLB cannot be had. */
 int svm_edu_core_init(SvmEduCore *s, const SvmEduConfig *cfg,
                       const SvmEduHostOps *ops, void *opaque);
 void svm_edu_core_destroy(SvmEduCore *s);
 void svm_edu_core_reset(SvmEduCore *s);
-uint64_t svm_edu_core_read(SvmEduCore *s, uint64_t addr, unsigned size);
-void svm_edu_core_write(SvmEduCore *s, uint64_t addr, uint64_t val,
-                        unsigned size);
+/*
+ * Everything but the configuration and the thread state, registers from
+ * their table (svm-edu-regs.c). Lock held.
+ */
+void svm_edu_core_reset_locked(SvmEduCore *s);
 /* Internal: report a guest error and set @err in ERROR. Lock held. */
 void svm_edu_guest_error(SvmEduCore *s, uint32_t err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Drop the lock, raising the interrupts queued while it was held. */
 void svm_edu_core_unlock(SvmEduCore *s);
+
+/* svm-edu-regs.c: the register file, MMIO accesses of BAR0 */
+uint64_t svm_edu_core_read(SvmEduCore *s, uint64_t addr, unsigned size);
+void svm_edu_core_write(SvmEduCore *s, uint64_t addr, uint64_t val,
+                        unsigned size);
 
 /* svm-edu-walk.c: x86-64 first-level page walk */
 uint64_t svm_edu_page_size(uint8_t pgsz);
