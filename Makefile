@@ -79,9 +79,14 @@ BENCH_HDRS := $(wildcard guest-userspace/svm-bench/*.h) $(LIB_HDRS)
 GUEST_BINS := $(B)/guest/bin/svmctl $(B)/guest/bin/svm-dma-test $(B)/guest/bin/svm-bench \
 	$(B)/guest/bin/svm-hostile
 
-CORE_SRCS := $(wildcard qemu-device/svm-edu-*.c)
-CORE_HDRS := qemu-device/svm-edu-core.h include/svm_edu_hw.h
-FAKE := tests/unit/fake_guest.c tests/unit/fake_guest.h tests/unit/tap.h
+# The device core without the QEMU glue (svm-edu.c) and without the QEMU
+# side of its trace points (svm-edu-trace.c): the host builds bring their
+# own, tests/unit/trace_host.c.
+CORE_SRCS := $(filter-out qemu-device/svm-edu-trace.c,$(wildcard qemu-device/svm-edu-*.c))
+CORE_HDRS := $(filter-out qemu-device/svm-edu-compat.h,$(wildcard qemu-device/svm-edu-*.h)) \
+	include/svm_edu_hw.h
+FAKE_SRCS := tests/unit/fake_guest.c tests/unit/trace_host.c
+FAKE := $(FAKE_SRCS) tests/unit/fake_guest.h tests/unit/trace_host.h tests/unit/tap.h
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 FUZZER := $(B)/fuzz/fuzz_core
 FUZZ_SECONDS ?= 600
@@ -223,7 +228,7 @@ run: guest
 $(B)/tests/%: tests/unit/%.c $(CORE_SRCS) $(CORE_HDRS) $(FAKE)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -pthread -Iqemu-device -Itests/unit -o $@ $< \
-		tests/unit/fake_guest.c $(CORE_SRCS)
+		$(FAKE_SRCS) $(CORE_SRCS)
 
 # The name lists of include/ against docs/ and man/: a host program alone.
 $(B)/tests/test_names: tests/unit/test_names.c include/svm_edu_hw.h include/uapi/svm_edu.h
@@ -238,7 +243,7 @@ $(FUZZER): tests/fuzz/fuzz_core.c $(CORE_SRCS) $(CORE_HDRS) $(FAKE)
 	@mkdir -p $(dir $@)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -pthread -Iinclude -Iqemu-device \
-		-Itests/unit -o $@ $< tests/unit/fake_guest.c $(CORE_SRCS)
+		-Itests/unit -o $@ $< $(FAKE_SRCS) $(CORE_SRCS)
 
 fuzz: deps $(FUZZER)
 	bash tests/fuzz/run-fuzz.sh $(FUZZER) $(B)/fuzz/corpus $(FUZZ_SECONDS)

@@ -18,6 +18,29 @@
 #include <stdint.h>
 #endif
 
+/*
+ * The structures below are little-endian in guest memory. The kernel
+ * converts with its own le64_to_cpu() and friends; the device and user
+ * space with these.
+ */
+#ifndef __KERNEL__
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define SVM_EDU_LE16(v)			__builtin_bswap16(v)
+#define SVM_EDU_LE32(v)			__builtin_bswap32(v)
+#define SVM_EDU_LE64(v)			__builtin_bswap64(v)
+#else
+#define SVM_EDU_LE16(v)			(v)
+#define SVM_EDU_LE32(v)			(v)
+#define SVM_EDU_LE64(v)			(v)
+#endif
+static inline uint16_t svm_edu_le16_to_cpu(uint16_t v) { return SVM_EDU_LE16(v); }
+static inline uint32_t svm_edu_le32_to_cpu(uint32_t v) { return SVM_EDU_LE32(v); }
+static inline uint64_t svm_edu_le64_to_cpu(uint64_t v) { return SVM_EDU_LE64(v); }
+static inline uint16_t svm_edu_cpu_to_le16(uint16_t v) { return SVM_EDU_LE16(v); }
+static inline uint32_t svm_edu_cpu_to_le32(uint32_t v) { return SVM_EDU_LE32(v); }
+static inline uint64_t svm_edu_cpu_to_le64(uint64_t v) { return SVM_EDU_LE64(v); }
+#endif /* !__KERNEL__ */
+
 /* PCI identity */
 #define SVM_EDU_PCI_VENDOR_ID		0x1234
 #define SVM_EDU_PCI_DEVICE_ID		0x5356
@@ -263,9 +286,18 @@ enum svm_edu_counter {
 #define SVM_EDU_NR_VECTORS		4
 
 /*
- * PASID table entry (32 bytes), at PASID_TABLE + 32 * PASID.
+ * PASID table entry (32 bytes), at PASID_TABLE + 32 * PASID: struct
+ * svm_edu_pasid_entry, whose fields are at the SVM_EDU_PE_* offsets.
  */
 #define SVM_EDU_PASID_ENTRY_SIZE	32
+struct svm_edu_pasid_entry {
+	uint64_t flags;		/* SVM_EDU_PE_* */
+	uint64_t pgd;		/* root table physical (SVM_EDU_PE_PGD_MASK) */
+	uint32_t gen;		/* binding generation */
+	uint32_t rsvd0;
+	uint64_t rsvd1;
+};
+
 #define SVM_EDU_PE_FLAGS		0x00	/* 64: SVM_EDU_PE_* */
 #define SVM_EDU_PE_PGD			0x08	/* 64: root table physical */
 /*

@@ -2,9 +2,10 @@
  * svm-edu device core: the whole device logic in plain C.
  *
  * Nothing here includes QEMU headers. The core reaches the outside world
- * (guest memory, interrupts, logging, time, tracing) only through
- * SvmEduHostOps, so the same code runs inside QEMU (svm-edu.c provides the
- * ops and the DMA thread) and in host unit tests and the fuzzer.
+ * (guest memory, interrupts, logging, time) only through SvmEduHostOps
+ * and the trace points of svm-edu-trace.h, so the same code runs inside
+ * QEMU (svm-edu.c provides the ops and the DMA thread, svm-edu-trace.c
+ * the trace points) and in host unit tests and the fuzzer.
  *
  * Concurrency: one mutex (SvmEduCore.lock) serializes register accesses,
  * invalidations and DMA chunks. A DMA chunk (at most one page of source and
@@ -22,8 +23,11 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "svm_edu_hw.h"
+#include "svm-edu-regs.h"
+#include "svm-edu-trace.h"
 
 /* Physical address width the walker accepts in paging entries. */
 #define SVM_EDU_PHYS_BITS           46
@@ -34,28 +38,6 @@
 #define SVM_EDU_PAGE_SIZE           4096ull
 /* Walk restarts allowed when the guest changes an entry under a cmpxchg. */
 #define SVM_EDU_WALK_RETRIES        16
-
-typedef enum SvmEduTraceKind {
-    SVM_EDU_TR_WALK,        /* pasid va pa size fault */
-    SVM_EDU_TR_HIT,         /* pasid va pa size */
-    SVM_EDU_TR_MISS,        /* pasid va */
-    SVM_EDU_TR_EVICT,       /* pasid va size */
-    SVM_EDU_TR_INVALIDATE,  /* pasid va(addr) size(order) arg(type) */
-    SVM_EDU_TR_STALE,       /* pasid va pa(cached) arg(fresh pa) */
-    SVM_EDU_TR_FAULT,       /* pasid va fault */
-    SVM_EDU_TR_DESC,        /* pasid arg(opcode) size(len) fault(status) */
-    SVM_EDU_TR_IQ_STALL,    /* pasid va(addr) size(order) arg(IQ index) */
-} SvmEduTraceKind;
-
-typedef struct SvmEduTrace {
-    SvmEduTraceKind kind;
-    uint32_t pasid;
-    uint64_t va;
-    uint64_t pa;
-    uint64_t size;
-    uint64_t arg;
-    uint32_t fault;
-} SvmEduTrace;
 
 typedef struct SvmEduHostOps {
     /*
@@ -84,8 +66,6 @@ typedef struct SvmEduHostOps {
     void (*guest_error)(void *opaque, const char *msg);
     /* Host monotonic time in ns, for the busy-time counter. Optional. */
     uint64_t (*now_ns)(void *opaque);
-    /* Trace hook. Optional. */
-    void (*trace)(void *opaque, const SvmEduTrace *ev);
 } SvmEduHostOps;
 
 typedef struct SvmEduConfig {
@@ -184,7 +164,10 @@ typedef struct SvmEduCore {
      */
     uint64_t engine_drops;
 
-    /* Registers */
+    /*
+     * Registers: svm_edu_regs[] (svm-edu-regs.c) names the field behind
+     * each, which must have the register's width; reset comes from there.
+     */
     uint32_t scratch;
     uint32_t ctrl;
     uint32_t error;
@@ -239,6 +222,27 @@ typedef struct SvmEduCore {
     SvmEduStaleEvent stale_log[SVM_EDU_STALE_LOG_ENTRIES];
 } SvmEduCore;
 
+/*
+ * The core reads and writes guest memory through the structures of
+ * svm_edu_hw.h, whose layout is the guest's: hold them to the sizes and
+ * offsets the header (and docs/hw-spec.md) give.
+ */
+_Static_assert(sizeof(struct svm_edu_desc) == SVM_EDU_DESC_SIZE,
+               "descriptor size");
+_Static_assert(sizeof(struct svm_edu_completion) == SVM_EDU_COMPLETION_SIZE,
+               "completion record size");
+_Static_assert(sizeof(struct svm_edu_inv_desc) == SVM_EDU_INV_DESC_SIZE,
+               "invalidation descriptor size");
+_Static_assert(sizeof(struct svm_edu_page_req) == SVM_EDU_PRQ_ENTRY_SIZE,
+               "page request size");
+_Static_assert(sizeof(struct svm_edu_pasid_entry) ==
+               SVM_EDU_PASID_ENTRY_SIZE, "PASID entry size");
+_Static_assert(offsetof(struct svm_edu_pasid_entry, flags) ==
+               SVM_EDU_PE_FLAGS &&
+               offsetof(struct svm_edu_pasid_entry, pgd) == SVM_EDU_PE_PGD &&
+               offsetof(struct svm_edu_pasid_entry, gen) == SVM_EDU_PE_GEN,
+               "PASID entry field offsets");
+
 /* Result of a page walk. */
 typedef struct SvmEduWalk {
     uint32_t fault;         /* SVM_EDU_FAULT_*; 0: translated */
@@ -247,45 +251,29 @@ typedef struct SvmEduWalk {
     uint64_t pa;            /* leaf frame, aligned to the page size */
 } SvmEduWalk;
 
-/* Little-endian loads and stores on guest-memory images. */
-static inline uint64_t svm_edu_ld_le(const uint8_t *p, unsigned bytes)
-{
-    uint64_t v = 0;
-    unsigned i;
 
-    for (i = 0; i < bytes; i++) {
-        v |= (uint64_t)p[i] << (8 * i);
-    }
-    return v;
-}
-
-static inline void svm_edu_st_le(uint8_t *p, uint64_t v, unsigned bytes)
-{
-    unsigned i;
-
-    for (i = 0; i < bytes; i++) {
-        p[i] = v >> (8 * i);
-    }
-}
-
-/* svm-edu-core.c: life cycle and registers */
+/* svm-edu-core.c: life cycle */
 const char *svm_edu_core_check_config(const SvmEduConfig *cfg);
 /* Returns 0, or -1 when memory for the IOTLB cannot be had. */
 int svm_edu_core_init(SvmEduCore *s, const SvmEduConfig *cfg,
                       const SvmEduHostOps *ops, void *opaque);
 void svm_edu_core_destroy(SvmEduCore *s);
 void svm_edu_core_reset(SvmEduCore *s);
-uint64_t svm_edu_core_read(SvmEduCore *s, uint64_t addr, unsigned size);
-void svm_edu_core_write(SvmEduCore *s, uint64_t addr, uint64_t val,
-                        unsigned size);
+/*
+ * Everything but the configuration and the thread state, registers from
+ * their table (svm-edu-regs.c). Lock held.
+ */
+void svm_edu_core_reset_locked(SvmEduCore *s);
 /* Internal: report a guest error and set @err in ERROR. Lock held. */
 void svm_edu_guest_error(SvmEduCore *s, uint32_t err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void svm_edu_trace(SvmEduCore *s, SvmEduTraceKind kind, uint32_t pasid,
-                   uint64_t va, uint64_t pa, uint64_t size, uint64_t arg,
-                   uint32_t fault);
 /* Drop the lock, raising the interrupts queued while it was held. */
 void svm_edu_core_unlock(SvmEduCore *s);
+
+/* svm-edu-regs.c: the register file, MMIO accesses of BAR0 */
+uint64_t svm_edu_core_read(SvmEduCore *s, uint64_t addr, unsigned size);
+void svm_edu_core_write(SvmEduCore *s, uint64_t addr, uint64_t val,
+                        unsigned size);
 
 /* svm-edu-walk.c: x86-64 first-level page walk */
 uint64_t svm_edu_page_size(uint8_t pgsz);

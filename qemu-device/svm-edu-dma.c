@@ -48,20 +48,21 @@ typedef struct DmaOp {
     uint64_t fault_addr;
 } DmaOp;
 
-static void decode(const uint8_t *b, DmaOp *op, uint64_t *rsvd)
+/* @d as the driver wrote it, little-endian. */
+static void decode(const struct svm_edu_desc *d, DmaOp *op, uint64_t *rsvd)
 {
     memset(op, 0, sizeof(*op));
-    op->opcode = svm_edu_ld_le(b + 0, 2);
-    op->flags = svm_edu_ld_le(b + 2, 2);
-    op->pasid = svm_edu_ld_le(b + 4, 4);
-    op->src = svm_edu_ld_le(b + 8, 8);
-    op->dst = svm_edu_ld_le(b + 16, 8);
-    op->len = svm_edu_ld_le(b + 24, 4);
-    op->bind_gen = svm_edu_ld_le(b + 28, 4);
-    op->pattern = svm_edu_ld_le(b + 32, 8);
-    op->completion = svm_edu_ld_le(b + 40, 8);
-    op->cookie = svm_edu_ld_le(b + 48, 8);
-    *rsvd = svm_edu_ld_le(b + 56, 8);
+    op->opcode = svm_edu_le16_to_cpu(d->opcode);
+    op->flags = svm_edu_le16_to_cpu(d->flags);
+    op->pasid = svm_edu_le32_to_cpu(d->pasid);
+    op->src = svm_edu_le64_to_cpu(d->src);
+    op->dst = svm_edu_le64_to_cpu(d->dst);
+    op->len = svm_edu_le32_to_cpu(d->len);
+    op->bind_gen = svm_edu_le32_to_cpu(d->bind_gen);
+    op->pattern = svm_edu_le64_to_cpu(d->pattern);
+    op->completion = svm_edu_le64_to_cpu(d->completion);
+    op->cookie = svm_edu_le64_to_cpu(d->cookie);
+    *rsvd = svm_edu_le64_to_cpu(d->rsvd1);
 }
 
 static bool uses_src(const DmaOp *op)
@@ -361,7 +362,11 @@ advanced:
 /* Write the completion record, status byte last. Lock held. */
 static void write_completion(SvmEduCore *s, DmaOp *op)
 {
-    uint8_t rec[SVM_EDU_COMPLETION_SIZE] = { 0 };
+    /* Written in three parts: from fault_addr, bytes_completed, status. */
+    const size_t rest = offsetof(struct svm_edu_completion, fault_addr);
+    const size_t count = offsetof(struct svm_edu_completion, bytes_completed);
+    struct svm_edu_completion rec = { 0 };
+    const uint8_t *b = (const uint8_t *)&rec;
     Access acc = { .slot = SVM_EDU_HELD_REC, .va = op->completion,
                    .write = true };
     uint64_t pa, fault_va;
@@ -390,14 +395,14 @@ static void write_completion(SvmEduCore *s, DmaOp *op)
         return;
     }
     pa = acc.pa;
-    rec[0] = op->status;
-    rec[1] = op->fault_info;
-    rec[2] = op->result;
-    svm_edu_st_le(rec + 4, op->done, 4);
-    svm_edu_st_le(rec + 8, op->fault_addr, 8);
-    svm_edu_st_le(rec + 16, op->cookie, 8);
-    if (s->ops->mem_write(s->opaque, pa + 8, rec + 8, sizeof(rec) - 8) ||
-        s->ops->mem_write(s->opaque, pa + 4, rec + 4, 4)) {
+    rec.status = op->status;
+    rec.fault_info = op->fault_info;
+    rec.result = op->result;
+    rec.bytes_completed = svm_edu_cpu_to_le32(op->done);
+    rec.fault_addr = svm_edu_cpu_to_le64(op->fault_addr);
+    rec.cookie = svm_edu_cpu_to_le64(op->cookie);
+    if (s->ops->mem_write(s->opaque, pa + rest, b + rest, sizeof(rec) - rest) ||
+        s->ops->mem_write(s->opaque, pa + count, b + count, rest - count)) {
         goto not_ram;
     }
     /*
@@ -405,7 +410,7 @@ static void write_completion(SvmEduCore *s, DmaOp *op)
      * must be visible first, on any host.
      */
     __atomic_thread_fence(__ATOMIC_RELEASE);
-    if (s->ops->mem_write(s->opaque, pa, rec, 4)) {
+    if (s->ops->mem_write(s->opaque, pa, b, count)) {
         goto not_ram;
     }
     return;
@@ -430,12 +435,12 @@ static uint64_t now(SvmEduCore *s)
 /* Process the descriptor at SQ_HEAD. Lock held; dropped between chunks. */
 static void process_one(SvmEduCore *s)
 {
-    uint8_t raw[SVM_EDU_DESC_SIZE];
+    struct svm_edu_desc raw;
     uint64_t epoch = s->epoch, rsvd, t0 = now(s);
     uint64_t at = s->sq_base + (uint64_t)s->sq_head * SVM_EDU_DESC_SIZE;
     DmaOp op;
 
-    if (s->ops->mem_read(s->opaque, at, raw, sizeof(raw))) {
+    if (s->ops->mem_read(s->opaque, at, &raw, sizeof(raw))) {
         svm_edu_guest_error(s, SVM_EDU_ERR_SQ_FETCH,
                             "svm-edu: descriptor at 0x%llx is not in RAM; "
                             "ring halted", (unsigned long long)at);
@@ -444,7 +449,7 @@ static void process_one(SvmEduCore *s)
         return;
     }
     s->sq_active = true;
-    decode(raw, &op, &rsvd);
+    decode(&raw, &op, &rsvd);
     op.epoch = epoch;
     if (binding_ended(s, &op)) {
         /* ABORTED before anything: not even an invalid one's record. */
@@ -488,8 +493,7 @@ static void process_one(SvmEduCore *s)
             return;
         }
     }
-    svm_edu_trace(s, SVM_EDU_TR_DESC, op.pasid, op.dst, 0, op.len,
-                  op.opcode, op.status);
+    svm_edu_trace_desc(op.pasid, op.opcode, op.len, op.status);
     s->counters[SVM_EDU_CNT_DESCRIPTORS]++;
     if (op.status != SVM_EDU_CS_SUCCESS) {
         s->counters[SVM_EDU_CNT_DESC_ERRORS]++;

@@ -41,15 +41,14 @@ static bool inv_page(SvmEduCore *s, uint32_t pasid, uint64_t addr,
 static bool inv_wait(SvmEduCore *s, uint32_t cmd, uint64_t addr,
                      uint32_t data)
 {
-    uint8_t buf[4];
+    uint32_t status = svm_edu_cpu_to_le32(data);
 
     s->counters[SVM_EDU_CNT_INV_WAIT]++;
     if (cmd & SVM_EDU_INV_WAIT_STATUS) {
         if (addr & 3) {
             return false;
         }
-        svm_edu_st_le(buf, data, 4);
-        if (s->ops->mem_write(s->opaque, addr, buf, 4)) {
+        if (s->ops->mem_write(s->opaque, addr, &status, sizeof(status))) {
             return false;
         }
     }
@@ -66,8 +65,7 @@ bool svm_edu_inv_exec(SvmEduCore *s, uint32_t cmd, uint32_t pasid,
     uint32_t type = SVM_EDU_INV_CMD_TYPE(cmd);
     bool ok = true;
 
-    svm_edu_trace(s, SVM_EDU_TR_INVALIDATE, pasid, addr, 0,
-                  SVM_EDU_INV_CMD_ORDER(cmd), type, 0);
+    svm_edu_trace_invalidate(type, pasid, addr, SVM_EDU_INV_CMD_ORDER(cmd));
     switch (type) {
     case SVM_EDU_INV_PAGE:
         ok = inv_page(s, pasid, addr, SVM_EDU_INV_CMD_ORDER(cmd));
@@ -135,7 +133,7 @@ static bool iq_stalls_at(const SvmEduCore *s, uint32_t cmd, uint64_t addr)
 
 void svm_edu_iq_doorbell(SvmEduCore *s, uint32_t tail)
 {
-    uint8_t buf[SVM_EDU_INV_DESC_SIZE];
+    struct svm_edu_inv_desc d;
     uint32_t n = 0;
 
     if (!(s->ctrl & SVM_EDU_CTRL_ENABLE) || !s->iq_size ||
@@ -150,12 +148,12 @@ void svm_edu_iq_doorbell(SvmEduCore *s, uint32_t tail)
     s->iq_tail = tail;
     /* At most one lap of the ring per doorbell; none while stalled. */
     while (!s->iq_stalled && s->iq_head != s->iq_tail && n++ < s->iq_size) {
-        uint64_t at = s->iq_base + (uint64_t)s->iq_head * sizeof(buf);
+        uint64_t at = s->iq_base + (uint64_t)s->iq_head * sizeof(d);
         uint32_t cmd, pasid, data;
         uint64_t addr;
 
         s->counters[SVM_EDU_CNT_INV_DESCS]++;
-        if (s->ops->mem_read(s->opaque, at, buf, sizeof(buf))) {
+        if (s->ops->mem_read(s->opaque, at, &d, sizeof(d))) {
             svm_edu_guest_error(s, SVM_EDU_ERR_IQ_CONFIG,
                                 "svm-edu: IQ descriptor at 0x%llx not in RAM",
                                 (unsigned long long)at);
@@ -163,18 +161,18 @@ void svm_edu_iq_doorbell(SvmEduCore *s, uint32_t tail)
             s->iq_head = s->iq_tail;    /* drop the rest of the batch */
             break;
         }
-        cmd = svm_edu_ld_le(buf + 0, 4);
-        pasid = svm_edu_ld_le(buf + 4, 4);
-        addr = svm_edu_ld_le(buf + 8, 8);
-        data = svm_edu_ld_le(buf + 16, 4);
+        cmd = svm_edu_le32_to_cpu(d.cmd);
+        pasid = svm_edu_le32_to_cpu(d.pasid);
+        addr = svm_edu_le64_to_cpu(d.addr);
+        data = svm_edu_le32_to_cpu(d.data);
         if (iq_stalls_at(s, cmd, addr)) {
             /* Head stays on it: not executed, not consumed, until reset. */
             s->iq_stalled = true;
-            svm_edu_trace(s, SVM_EDU_TR_IQ_STALL, pasid, addr, 0,
-                          SVM_EDU_INV_CMD_ORDER(cmd), s->iq_head, 0);
+            svm_edu_trace_iq_stall(s->iq_head, pasid, addr,
+                                   SVM_EDU_INV_CMD_ORDER(cmd));
             break;
         }
-        if (svm_edu_ld_le(buf + 20, 4) || svm_edu_ld_le(buf + 24, 8) ||
+        if (d.rsvd0 || d.rsvd1 ||
             !svm_edu_inv_exec(s, cmd, pasid, addr, data, true)) {
             svm_edu_guest_error(s, SVM_EDU_ERR_IQ_DESC,
                                 "svm-edu: bad IQ descriptor %u (cmd 0x%x)",

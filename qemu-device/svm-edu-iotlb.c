@@ -81,8 +81,8 @@ void svm_edu_iotlb_insert(SvmEduCore *s, uint32_t pasid, uint64_t va,
     if (victim->valid && !(victim->pasid == pasid && victim->va == base &&
                            victim->pgsz == w->pgsz)) {
         s->counters[SVM_EDU_CNT_IOTLB_EVICTIONS]++;
-        svm_edu_trace(s, SVM_EDU_TR_EVICT, victim->pasid, victim->va, 0,
-                      svm_edu_page_size(victim->pgsz), 0, 0);
+        svm_edu_trace_iotlb_evict(victim->pasid, victim->va,
+                                  svm_edu_page_size(victim->pgsz));
     }
     victim->valid = true;
     victim->writable = w->writable;
@@ -147,16 +147,14 @@ uint64_t svm_edu_iotlb_inv_all(SvmEduCore *s)
     return dropped;
 }
 
-/* One aligned 64-bit word of a PASID entry: a single load in the glue. */
-static bool pasid_word(SvmEduCore *s, uint64_t at, uint64_t *val)
+/*
+ * The aligned 64-bit word at @off of the entry at @at, into the same bytes
+ * of @pe: a single load in the glue, never torn.
+ */
+static bool pasid_word(SvmEduCore *s, uint64_t at,
+                       struct svm_edu_pasid_entry *pe, size_t off)
 {
-    uint8_t buf[8];
-
-    if (s->ops->mem_read(s->opaque, at, buf, sizeof(buf))) {
-        return false;
-    }
-    *val = svm_edu_ld_le(buf, 8);
-    return true;
+    return !s->ops->mem_read(s->opaque, at + off, (uint8_t *)pe + off, 8);
 }
 
 /*
@@ -171,7 +169,8 @@ const SvmEduPasidEntry *svm_edu_pasid_get(SvmEduCore *s, uint32_t pasid)
 {
     SvmEduPasidEntry *c = &s->pasid_cache[pasid % SVM_EDU_PASID_CACHE_SIZE];
     uint64_t at = s->pasid_table + (uint64_t)pasid * SVM_EDU_PASID_ENTRY_SIZE;
-    uint64_t flags, pgd, gen;
+    struct svm_edu_pasid_entry e;
+    uint64_t flags, pgd;
     bool ok;
 
     if (c->cached && c->pasid == pasid) {
@@ -180,17 +179,21 @@ const SvmEduPasidEntry *svm_edu_pasid_get(SvmEduCore *s, uint32_t pasid)
     if (pasid >= s->pasid_entries) {
         return NULL;
     }
-    ok = pasid_word(s, at + SVM_EDU_PE_FLAGS, &flags);
+    ok = pasid_word(s, at, &e, offsetof(struct svm_edu_pasid_entry, flags));
     /* Pairs with the driver's write barrier before it sets VALID. */
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    ok = ok && pasid_word(s, at + SVM_EDU_PE_PGD, &pgd) &&
-         pasid_word(s, at + SVM_EDU_PE_GEN, &gen);
+    /* gen is read with the reserved word beside it, in one load. */
+    ok = ok &&
+         pasid_word(s, at, &e, offsetof(struct svm_edu_pasid_entry, pgd)) &&
+         pasid_word(s, at, &e, offsetof(struct svm_edu_pasid_entry, gen));
     if (!ok) {
         svm_edu_guest_error(s, SVM_EDU_ERR_PASID_TABLE,
                             "svm-edu: PASID %u entry at 0x%llx is not in RAM",
                             pasid, (unsigned long long)at);
         return NULL;
     }
+    flags = svm_edu_le64_to_cpu(e.flags);
+    pgd = svm_edu_le64_to_cpu(e.pgd);
     if ((flags & SVM_EDU_PE_VALID) && !(pgd & SVM_EDU_PE_PGD_MASK)) {
         svm_edu_guest_error(s, SVM_EDU_ERR_PASID_TABLE,
                             "svm-edu: PASID %u entry is VALID with a root of "
@@ -200,7 +203,7 @@ const SvmEduPasidEntry *svm_edu_pasid_get(SvmEduCore *s, uint32_t pasid)
     c->pasid = pasid;
     c->flags = flags;
     c->pgd = pgd;
-    c->gen = (uint32_t)gen;
+    c->gen = svm_edu_le32_to_cpu(e.gen);
     /* Entries without VALID are never cached: no flush needed to set up. */
     c->cached = c->flags & SVM_EDU_PE_VALID;
     return c;

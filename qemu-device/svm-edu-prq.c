@@ -21,7 +21,7 @@ static bool prq_usable(const SvmEduCore *s)
 bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint32_t bind_gen,
                           uint64_t va, bool write, uint64_t epoch)
 {
-    uint8_t req[SVM_EDU_PRQ_ENTRY_SIZE] = { 0 };
+    struct svm_edu_page_req req = { 0 };
     uint32_t id;
 
     if (!prq_usable(s) ||
@@ -40,14 +40,14 @@ bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint32_t bind_gen,
     if (!id) {
         id = ++s->prq_next_id;  /* 0 means "none" */
     }
-    svm_edu_st_le(req + 0, id, 4);
-    svm_edu_st_le(req + 4, pasid, 4);
-    svm_edu_st_le(req + 8, va & ~(SVM_EDU_PAGE_SIZE - 1), 8);
-    svm_edu_st_le(req + 16, write ? SVM_EDU_PRQ_F_WRITE : 0, 4);
-    svm_edu_st_le(req + 20, bind_gen, 4);
+    req.id = svm_edu_cpu_to_le32(id);
+    req.pasid = svm_edu_cpu_to_le32(pasid);
+    req.addr = svm_edu_cpu_to_le64(va & ~(SVM_EDU_PAGE_SIZE - 1));
+    req.flags = svm_edu_cpu_to_le32(write ? SVM_EDU_PRQ_F_WRITE : 0);
+    req.bind_gen = svm_edu_cpu_to_le32(bind_gen);
     if (s->ops->mem_write(s->opaque, s->prq_base +
                           (uint64_t)s->prq_tail * SVM_EDU_PRQ_ENTRY_SIZE,
-                          req, sizeof(req))) {
+                          &req, sizeof(req))) {
         svm_edu_guest_error(s, SVM_EDU_ERR_PRQ_OVERFLOW,
                             "svm-edu: page-request ring at 0x%llx not in RAM",
                             (unsigned long long)s->prq_base);

@@ -38,13 +38,13 @@ typedef struct WalkPath {
 static bool read_entry(SvmEduCore *s, uint64_t addr, uint64_t *val,
                        bool count)
 {
-    uint8_t buf[8];
+    uint64_t e;
 
     s->counters[SVM_EDU_CNT_PTE_READS] += count;
-    if (s->ops->mem_read(s->opaque, addr, buf, 8)) {
+    if (s->ops->mem_read(s->opaque, addr, &e, sizeof(e))) {
         return false;
     }
-    *val = svm_edu_ld_le(buf, 8);
+    *val = svm_edu_le64_to_cpu(e);
     return true;
 }
 
@@ -171,6 +171,6 @@ void svm_edu_walk(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
         /* The guest keeps changing this table: give up on this access. */
         w->fault = SVM_EDU_FAULT_BAD_TABLE;
     }
-    svm_edu_trace(s, SVM_EDU_TR_WALK, pe->pasid, va, w->pa,
-                  w->fault ? 0 : svm_edu_page_size(w->pgsz), 0, w->fault);
+    svm_edu_trace_walk(pe->pasid, va, w->pa,
+                       w->fault ? 0 : svm_edu_page_size(w->pgsz), w->fault);
 }

@@ -68,8 +68,7 @@ static void log_stale(SvmEduCore *s, uint32_t pasid, uint64_t va,
     ev->fresh_pa = fresh_pa;
     s->stale_count++;
     s->counters[SVM_EDU_CNT_STALE]++;
-    svm_edu_trace(s, SVM_EDU_TR_STALE, pasid, va, cached_pa, 0, fresh_pa,
-                  info);
+    svm_edu_trace_stale(pasid, va, cached_pa, fresh_pa, info);
 }
 
 /*
@@ -131,8 +130,8 @@ int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
         uint64_t off = va & (svm_edu_page_size(e->pgsz) - 1);
 
         s->counters[SVM_EDU_CNT_IOTLB_HITS]++;
-        svm_edu_trace(s, SVM_EDU_TR_HIT, pasid, va, e->pa + off,
-                      svm_edu_page_size(e->pgsz), 0, 0);
+        svm_edu_trace_iotlb_hit(pasid, va, e->pa + off,
+                                svm_edu_page_size(e->pgsz));
         if (s->stale_policy == SVM_EDU_STALE_OFF ||
             !check_stale(s, pe, e, va, write, &w) ||
             s->stale_policy == SVM_EDU_STALE_USE) {
@@ -147,12 +146,12 @@ int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
     }
 
     s->counters[SVM_EDU_CNT_IOTLB_MISSES]++;
-    svm_edu_trace(s, SVM_EDU_TR_MISS, pasid, va, 0, 0, 0, 0);
+    svm_edu_trace_iotlb_miss(pasid, va);
     svm_edu_walk(s, pe, va, write, true, &w);
     if (w.fault) {
         *fault = w.fault | (write ? SVM_EDU_FAULT_WRITE : 0);
         count_fault(s, w.fault);
-        svm_edu_trace(s, SVM_EDU_TR_FAULT, pasid, va, 0, 0, 0, *fault);
+        svm_edu_trace_fault(pasid, va, *fault);
         return fault_status(w.fault);
     }
     svm_edu_iotlb_insert(s, pasid, va, &w);

@@ -7,9 +7,10 @@
  * table (the stale-translation checker).
  *
  * This file is the QEMU glue only: PCI identity, BARs, MSI-X, properties,
- * guest-memory access, the DMA thread, reset and trace events. The device
- * logic lives in svm-edu-*.c, which do not depend on QEMU so that they can
- * be unit-tested and fuzzed on the host. The programming interface is
+ * guest-memory access, the DMA thread, reset and trace events (the core's
+ * trace points are in svm-edu-trace.c). The device logic lives in the
+ * other svm-edu-*.c, which do not depend on QEMU so that they can be
+ * unit-tested and fuzzed on the host. The programming interface is
  * docs/hw-spec.md in the svm-edu project.
  *
  * The device is not migratable. It builds on QEMU 7.2 and 10.0: the source
@@ -227,39 +228,6 @@ static uint64_t svm_edu_now_ns(void *opaque)
     return get_clock();
 }
 
-static void svm_edu_trace_event(void *opaque, const SvmEduTrace *ev)
-{
-    switch (ev->kind) {
-    case SVM_EDU_TR_WALK:
-        trace_svm_edu_walk(ev->pasid, ev->va, ev->pa, ev->size, ev->fault);
-        break;
-    case SVM_EDU_TR_HIT:
-        trace_svm_edu_iotlb_hit(ev->pasid, ev->va, ev->pa, ev->size);
-        break;
-    case SVM_EDU_TR_MISS:
-        trace_svm_edu_iotlb_miss(ev->pasid, ev->va);
-        break;
-    case SVM_EDU_TR_EVICT:
-        trace_svm_edu_iotlb_evict(ev->pasid, ev->va, ev->size);
-        break;
-    case SVM_EDU_TR_INVALIDATE:
-        trace_svm_edu_invalidate(ev->arg, ev->pasid, ev->va, ev->size);
-        break;
-    case SVM_EDU_TR_STALE:
-        trace_svm_edu_stale(ev->pasid, ev->va, ev->pa, ev->arg, ev->fault);
-        break;
-    case SVM_EDU_TR_FAULT:
-        trace_svm_edu_fault(ev->pasid, ev->va, ev->fault);
-        break;
-    case SVM_EDU_TR_DESC:
-        trace_svm_edu_desc(ev->pasid, ev->arg, ev->size, ev->fault);
-        break;
-    case SVM_EDU_TR_IQ_STALL:
-        trace_svm_edu_iq_stall(ev->arg, ev->pasid, ev->va, ev->size);
-        break;
-    }
-}
-
 static const SvmEduHostOps svm_edu_host_ops = {
     .mem_read = svm_edu_mem_read,
     .mem_write = svm_edu_mem_write,
@@ -268,7 +236,6 @@ static const SvmEduHostOps svm_edu_host_ops = {
     .raise_irq = svm_edu_raise_irq,
     .guest_error = svm_edu_log_guest_error,
     .now_ns = svm_edu_now_ns,
-    .trace = svm_edu_trace_event,
 };
 
 static uint64_t svm_edu_mmio_read(void *opaque, hwaddr addr, unsigned size)

@@ -55,6 +55,27 @@ typedef struct FakeGuest {
 
 extern const SvmEduHostOps fg_ops;
 
+/* Little-endian loads and stores on guest-memory images. */
+static inline uint64_t svm_edu_ld_le(const uint8_t *p, unsigned bytes)
+{
+    uint64_t v = 0;
+    unsigned i;
+
+    for (i = 0; i < bytes; i++) {
+        v |= (uint64_t)p[i] << (8 * i);
+    }
+    return v;
+}
+
+static inline void svm_edu_st_le(uint8_t *p, uint64_t v, unsigned bytes)
+{
+    unsigned i;
+
+    for (i = 0; i < bytes; i++) {
+        p[i] = v >> (8 * i);
+    }
+}
+
 /* Zeroed RAM and a core with @cfg (NULL: 64 entries, 4 ways, report). */
 void fg_init(FakeGuest *fg, const SvmEduConfig *cfg);
 void fg_destroy(FakeGuest *fg);

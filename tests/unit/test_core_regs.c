@@ -124,6 +124,75 @@ static void test_bad_access(SvmEduCore *s)
 	is_u64(svm_edu_core_read(s, 0x3ff8, 8), 0, "unassigned offset reads 0");
 }
 
+/* Has the access since the last clear set ERROR.BAD_ACCESS? Clears it. */
+static int bad_access(SvmEduCore *s)
+{
+	int bad = !!(svm_edu_core_read(s, SVM_EDU_REG_ERROR, 4) &
+		     SVM_EDU_ERR_BAD_ACCESS);
+
+	svm_edu_core_write(s, SVM_EDU_REG_ERROR, ~0u, 4);
+	return bad;
+}
+
+/* The access rules the register table implements, register by register. */
+static void test_access_rules(SvmEduCore *s)
+{
+	unsigned before;
+
+	svm_edu_core_write(s, SVM_EDU_REG_ERROR, ~0u, 4);
+	svm_edu_core_write(s, SVM_EDU_REG_PASID_TABLE, 0x11111000, 4);
+	svm_edu_core_write(s, SVM_EDU_REG_PASID_TABLE + 4, 0x22, 4);
+	is_u64(svm_edu_core_read(s, SVM_EDU_REG_PASID_TABLE, 8),
+	       0x2211111000ull, "64-bit register written by 4-byte halves");
+	is_u64(svm_edu_core_read(s, SVM_EDU_REG_PASID_TABLE + 4, 4), 0x22,
+	       "and its high half read alone");
+	svm_edu_core_write(s, SVM_EDU_REG_PASID_TABLE, 0x33333000, 4);
+	is_u64(svm_edu_core_read(s, SVM_EDU_REG_PASID_TABLE, 8),
+	       0x2233333000ull, "a low-half write keeps the high half");
+	svm_edu_core_write(s, SVM_EDU_REG_PASID_TABLE, 0, 8);
+
+	svm_edu_core_write(s, SVM_EDU_REG_STALE_POLICY, SVM_EDU_STALE_ABORT, 4);
+	svm_edu_core_write(s, SVM_EDU_REG_SCRATCH, 7, 4);
+	is_u64(svm_edu_core_read(s, SVM_EDU_REG_STALE_POLICY, 8),
+	       SVM_EDU_STALE_ABORT, "8-byte read: STALE_POLICY, and "
+	       "COUNTER_RESET (write-only) reads 0");
+	is_u64(svm_edu_core_read(s, SVM_EDU_REG_SCRATCH, 8), 7,
+	       "8-byte read: SCRATCH, and nothing at 0x01c");
+	svm_edu_core_write(s, SVM_EDU_REG_STALE_POLICY, 9, 4);
+	is_u64(svm_edu_core_read(s, SVM_EDU_REG_STALE_POLICY, 4),
+	       SVM_EDU_STALE_ABORT, "unknown STALE_POLICY refused");
+	ok(bad_access(s), "and flagged BAD_ACCESS");
+	svm_edu_core_write(s, SVM_EDU_REG_STALE_POLICY, SVM_EDU_STALE_REPORT, 4);
+
+	before = guest_errors;
+	is_u64(svm_edu_core_read(s, SVM_EDU_REG_IRQ_TEST, 4) |
+	       svm_edu_core_read(s, SVM_EDU_REG_COUNTER_RESET, 4) |
+	       svm_edu_core_read(s, SVM_EDU_REG_INV_CMD, 4) |
+	       svm_edu_core_read(s, SVM_EDU_REG_PRQ_RESP, 8) |
+	       svm_edu_core_read(s, 0x3f0, 4), 0,
+	       "write-only registers and unassigned offsets read 0");
+	ok(guest_errors == before && !bad_access(s), "and that is no error");
+
+	svm_edu_core_write(s, SVM_EDU_REG_PRQ_RESP, 1, 4);
+	ok(bad_access(s) && !(svm_edu_core_read(s, SVM_EDU_REG_ERROR, 4) &
+			      SVM_EDU_ERR_PRQ_RESP),
+	   "4-byte write to PRQ_RESP refused before it is decoded");
+	svm_edu_core_write(s, SVM_EDU_REG_CAP, 0, 8);
+	ok(bad_access(s), "8-byte write to CAP (read-only) refused");
+	svm_edu_core_write(s, SVM_EDU_REG_CAP + 4, 0, 4);
+	ok(bad_access(s), "4-byte write to CAP's high half refused");
+	ok(svm_edu_core_read(s, SVM_EDU_REG_CAP, 8) & SVM_EDU_CAP_BIND_GEN,
+	   "CAP unchanged");
+	svm_edu_core_write(s, SVM_EDU_REG_COUNTERS + 8, 5, 8);
+	ok(bad_access(s), "write to a counter refused");
+	svm_edu_core_write(s, SVM_EDU_REG_STALE_LOG + 8, 5, 4);
+	ok(bad_access(s), "write to the stale log refused");
+	svm_edu_core_write(s, SVM_EDU_REG_SQ_HEAD, 1, 4);
+	ok(bad_access(s), "write to SQ_HEAD (read-only) refused");
+	svm_edu_core_write(s, 0x3f0, 1, 4);
+	ok(bad_access(s), "write to an unassigned offset refused");
+}
+
 static void test_throttle(SvmEduCore *s)
 {
 	svm_edu_core_write(s, SVM_EDU_REG_DMA_THROTTLE, 250, 4);
@@ -162,6 +231,7 @@ int main(void)
 	test_ident(&s);
 	test_scratch_and_ctrl(&s);
 	test_bad_access(&s);
+	test_access_rules(&s);
 	test_throttle(&s);
 	test_irq(&s);
 	svm_edu_core_destroy(&s);
