@@ -118,13 +118,13 @@ static ssize_t drv_counter_show(struct device *dev,
 #define CNT(_pfx, _idx, _name) \
 	static struct svm_edu_cnt_attr _pfx##_cnt_##_name = { \
 		__ATTR(_name, 0444, _pfx##_counter_show, NULL), _idx };
-#define HW_CNT(_id, _name)	CNT(hw, SVM_EDU_CNT_##_id, _name)
-#define DRV_CNT(_id, _name)	CNT(drv, SVM_EDU_DC_##_id, _name)
-#define hw_cnt_attr(_id, _name)		&hw_cnt_##_name.attr.attr,
-#define drv_cnt_attr(_id, _name)	&drv_cnt_##_name.attr.attr,
+#define HW_CNT_(_id, _name)	CNT(hw, SVM_EDU_CNT_##_id, _name)
+#define DRV_CNT_(_id, _name)	CNT(drv, SVM_EDU_DC_##_id, _name)
+#define hw_cnt_attr_(_id, _name)		&hw_cnt_##_name.attr.attr,
+#define drv_cnt_attr_(_id, _name)	&drv_cnt_##_name.attr.attr,
 #define CNT_GROUP(_pfx, _list, _nr) \
 	static struct attribute *svm_edu_##_pfx##_counter_attrs[] = { \
-		_list(_pfx##_cnt_attr) NULL, \
+		_list(_pfx##_cnt_attr_) NULL, \
 	}; \
 	static_assert(ARRAY_SIZE(svm_edu_##_pfx##_counter_attrs) == (_nr) + 1); \
 	static const struct attribute_group svm_edu_##_pfx##_counter_group = { \
@@ -132,8 +132,8 @@ static ssize_t drv_counter_show(struct device *dev,
 		.attrs = svm_edu_##_pfx##_counter_attrs, \
 	}
 
-SVM_EDU_COUNTERS(HW_CNT)
-SVM_EDU_DRV_COUNTERS(DRV_CNT)
+SVM_EDU_COUNTERS(HW_CNT_)
+SVM_EDU_DRV_COUNTERS(DRV_CNT_)
 CNT_GROUP(hw, SVM_EDU_COUNTERS, SVM_EDU_NR_COUNTERS);
 CNT_GROUP(drv, SVM_EDU_DRV_COUNTERS, SVM_EDU_NR_DRV_COUNTERS);
 
