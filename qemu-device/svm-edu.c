@@ -56,11 +56,14 @@ struct SvmEduState {
     QEMUBH *irq_bh;
 };
 
-#define SVM_EDU_POLICY_NAME_(id, val, name) [SVM_EDU_STALE_##id] = name,
-static const char *const stale_policy_names[] = {
+static const struct {
+    uint32_t policy;
+    const char *name;
+} stale_policy_names[] = {
+#define SVM_EDU_POLICY_NAME_(id, val, name) { (val), (name) },
     SVM_EDU_STALE_POLICIES(SVM_EDU_POLICY_NAME_)
-};
 #undef SVM_EDU_POLICY_NAME_
+};
 /* " off report ...": the choices, for the error message */
 #define SVM_EDU_POLICY_WORD_(id, val, name) " " name
 static const char stale_policy_choices[] =
@@ -290,8 +293,8 @@ static bool svm_edu_parse_policy(SvmEduState *s, Error **errp)
         return true;
     }
     for (i = 0; i < ARRAY_SIZE(stale_policy_names); i++) {
-        if (!strcmp(s->stale_check, stale_policy_names[i])) {
-            s->cfg.stale_policy = i;
+        if (!strcmp(s->stale_check, stale_policy_names[i].name)) {
+            s->cfg.stale_policy = stale_policy_names[i].policy;
             return true;
         }
     }
