@@ -28,28 +28,16 @@
 #include "svm_edu.h"
 #include "svm_edu_attrib.h"
 
+#define SVM_EDU_NAME_(id, name) \
+	name,
 const char *const svm_edu_source_names[SVM_EDU_NR_SOURCES] = {
-	[SVM_EDU_SRC_ZAP_VMA_PTES] = "zap_vma_ptes",
-	[SVM_EDU_SRC_EXIT] = "exit",
-	[SVM_EDU_SRC_FORK] = "fork",
-	[SVM_EDU_SRC_KSM] = "ksm",
-	[SVM_EDU_SRC_THP] = "thp",
-	[SVM_EDU_SRC_MIGRATION] = "migration",
-	[SVM_EDU_SRC_COW] = "cow",
-	[SVM_EDU_SRC_MPROTECT] = "mprotect",
-	[SVM_EDU_SRC_MADVISE] = "madvise",
-	[SVM_EDU_SRC_MREMAP] = "mremap",
-	[SVM_EDU_SRC_UNMAP] = "unmap",
-	[SVM_EDU_SRC_RECLAIM] = "reclaim",
-	[SVM_EDU_SRC_OTHER] = "other",
+	SVM_EDU_SOURCES(SVM_EDU_NAME_)
 };
 
 const char *const svm_edu_range_names[SVM_EDU_NR_RANGES] = {
-	[SVM_EDU_RNG_ONE] = "1",
-	[SVM_EDU_RNG_SMALL] = "2-33",
-	[SVM_EDU_RNG_LARGE] = "34+",
-	[SVM_EDU_RNG_ALL] = "all",
+	SVM_EDU_RANGE_CLASSES(SVM_EDU_NAME_)
 };
+#undef SVM_EDU_NAME_
 
 /* Checked in this order; the first rule any frame matches wins. */
 static const struct {

@@ -142,6 +142,8 @@ static int svm_edu_mn_start(struct mmu_notifier *mn,
 	return 0;
 }
 
+static const struct mmu_notifier_ops svm_edu_mn_start_ops;
+
 /*
  * Called from exit_mmap() before the page tables are torn down, and no
  * invalidation follows it: block the PASID on every device now, flush what
@@ -167,36 +169,22 @@ static void svm_edu_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 			svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
 			continue;
 		}
+		/*
+		 * TEST ONLY (flush_at_start): exit with the same bug. The
+		 * PASID is flushed before the page tables are torn down but
+		 * not blocked, and nothing follows: the notifier is unlinked
+		 * before unmap_vmas() and free_pgtables(), so what the device
+		 * walks in between stays cached.
+		 */
+		if (mn->ops == &svm_edu_mn_start_ops) {
+			svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
+			if (!bond->dead)
+				svm_edu_flush_range(sdev, smm->pasid, 0, ULONG_MAX);
+			bond->dead = true;
+			continue;
+		}
 		bond->dead = true;
 		svm_edu_pasid_block(sdev, smm->pasid);
-	}
-	spin_unlock_irqrestore(&smm->lock, flags);
-}
-
-/*
- * TEST ONLY (flush_at_start): exit with the same bug. The PASID is flushed
- * before exit_mmap() tears the page tables down, but not blocked, and
- * nothing follows: the notifier is unlinked before unmap_vmas() and
- * free_pgtables(), so a walk the device makes in between is never flushed.
- * The bond is dead as in the real release: page requests fail.
- */
-static void svm_edu_mn_start_release(struct mmu_notifier *mn,
-				     struct mm_struct *mm)
-{
-	struct svm_edu_mm *smm = to_smm(mn);
-	struct svm_edu_bond *bond;
-	unsigned long flags;
-
-	spin_lock_irqsave(&smm->lock, flags);
-	list_for_each_entry(bond, &smm->bonds, mm_node) {
-		struct svm_edu_dev *sdev = bond->sdev;
-
-		trace_svm_edu_release(sdev->instance, smm->pasid);
-		svm_edu_count(sdev, SVM_EDU_DC_RELEASE_CALLS, 1);
-		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
-		if (!bond->dead)
-			svm_edu_flush_range(sdev, smm->pasid, 0, ULONG_MAX);
-		bond->dead = true;
 	}
 	spin_unlock_irqrestore(&smm->lock, flags);
 }
@@ -256,7 +244,7 @@ static const struct mmu_notifier_ops svm_edu_mn_ops = {
  * callback and invalidate_range_start; the knob takes effect at bind.
  */
 static const struct mmu_notifier_ops svm_edu_mn_start_ops = {
-	.release = svm_edu_mn_start_release,
+	.release = svm_edu_mn_release,
 	.invalidate_range_start = svm_edu_mn_start,
 	.alloc_notifier = svm_edu_mn_alloc,
 	.free_notifier = svm_edu_mn_free,

@@ -66,6 +66,8 @@ struct race_path {
 
 extern const struct race_path race_paths[];
 
+int race_setup_small(struct race_round *r, bool spacer);
+
 /* race_proc.c: the paths with another process (cow, exit) or ksmd */
 int race_cow_setup(struct race_round *r);
 int race_cow_change(struct race_round *r);

@@ -29,13 +29,18 @@ static int err_of(int ret)
 	return ret ? -errno : 0;
 }
 
-/* @len bytes of touched 4 KiB pages; a spacer too when frames go back. */
-static int setup_small(struct race_round *r, bool spacer)
+/**
+ * race_setup_small() - map @r->len bytes of touched 4 KiB pages at @r->buf
+ * @r: the round
+ * @spacer: map a spacer too (the path gives frames back)
+ *
+ * Return: PASS or FAIL.
+ */
+int race_setup_small(struct race_round *r, bool spacer)
 {
-	r->buf = map_pages(r->len / 4096);
+	r->buf = map_pages(r->len / 4096);	/* touched: 0x5a */
 	if (!r->buf)
 		return FAIL;
-	memset(r->buf, 0x5a, r->len);
 	r->base = r->buf;
 	r->base_len = r->len;
 	if (spacer) {
@@ -47,12 +52,12 @@ static int setup_small(struct race_round *r, bool spacer)
 
 static int setup_plain(struct race_round *r)
 {
-	return setup_small(r, false);
+	return race_setup_small(r, false);
 }
 
 static int setup_giving_back(struct race_round *r)
 {
-	return setup_small(r, true);
+	return race_setup_small(r, true);
 }
 
 static int ch_mprotect(struct race_round *r)
@@ -112,7 +117,7 @@ static int setup_move(struct race_round *r)
 		diag("one NUMA node: nothing to migrate to");
 		return SKIP;
 	}
-	if (setup_small(r, true) != PASS || (node = node_of(r->buf)) < 0)
+	if (race_setup_small(r, true) != PASS || (node = node_of(r->buf)) < 0)
 		return FAIL;
 	mask = 1UL << node;
 	if (r->spacer)

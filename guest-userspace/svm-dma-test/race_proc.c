@@ -14,17 +14,6 @@
 
 #define KSM_WAIT_MS	3000
 
-static int setup_touched(struct race_round *r)
-{
-	r->buf = map_pages(r->len / 4096);
-	if (!r->buf)
-		return FAIL;
-	memset(r->buf, 0x5a, r->len);
-	r->base = r->buf;
-	r->base_len = r->len;
-	return PASS;
-}
-
 /* A child that holds the old frames until done() lets it exit. */
 static pid_t fork_waiting(int *go)
 {
@@ -62,7 +51,7 @@ static int reap(struct race_round *r)
 
 int race_cow_setup(struct race_round *r)
 {
-	return setup_touched(r);
+	return race_setup_small(r, false);
 }
 
 /*
@@ -97,7 +86,7 @@ int race_ksm_setup(struct race_round *r)
 	}
 	ksm_write("pages_to_scan", "1000");
 	ksm_write("sleep_millisecs", "10");
-	if (setup_touched(r) != PASS)
+	if (race_setup_small(r, false) != PASS)
 		return FAIL;
 	/* Contents of their own, not merged with an earlier round's. */
 	memset(r->buf, 0x40 | (r->rnd & 0x3f), r->len);
@@ -141,7 +130,7 @@ int race_exit_setup(struct race_round *r)
 		return FAIL;
 	}
 	memset(r->rec, 0, 4096);
-	if (setup_touched(r) != PASS)
+	if (race_setup_small(r, false) != PASS)
 		return FAIL;
 	r->spacer = spacer_map(r->len);	/* gets the child's frames */
 	r->spacer_len = r->len;
