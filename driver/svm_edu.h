@@ -54,6 +54,36 @@ struct svm_edu_vec {
 	unsigned int nr;
 };
 
+#define SVM_EDU_LAT_KIND_ENUM_(id, name)	SVM_EDU_LAT_##id,
+enum svm_edu_lat_kind {
+	SVM_EDU_LAT_KINDS(SVM_EDU_LAT_KIND_ENUM_)
+	SVM_EDU_NR_LAT_KINDS
+};
+#undef SVM_EDU_LAT_KIND_ENUM_
+
+#define SVM_EDU_LAT_BUCKET_ENUM_(id, ns, label)	SVM_EDU_LATB_##id,
+enum svm_edu_lat_bucket {
+	SVM_EDU_LAT_BUCKETS(SVM_EDU_LAT_BUCKET_ENUM_)
+	SVM_EDU_NR_LAT_BUCKETS
+};
+#undef SVM_EDU_LAT_BUCKET_ENUM_
+
+/**
+ * struct svm_edu_lat - one latency histogram (svm_edu_latency.c)
+ * @bucket: times per bucket of SVM_EDU_LAT_BUCKETS
+ * @count: times recorded
+ * @sum_ns: their sum
+ * @min_ns: the shortest (U64_MAX while @count is 0)
+ * @max_ns: the longest
+ */
+struct svm_edu_lat {
+	atomic64_t bucket[SVM_EDU_NR_LAT_BUCKETS];
+	atomic64_t count;
+	atomic64_t sum_ns;
+	atomic64_t min_ns;
+	atomic64_t max_ns;
+};
+
 /**
  * struct svm_edu_dev - one svm-edu PCI function
  * @ref: held by the PCI binding and by every open file
@@ -104,6 +134,8 @@ struct svm_edu_vec {
  * @irq_count: interrupts taken, per MSI-X vector
  * @irq_test_done: completed by a vector's handler during the probe self-test
  * @cnt: driver counters (enum svm_edu_drv_counter)
+ * @lat: latency histograms (enum svm_edu_lat_kind)
+ * @prq_irq_ns: when the last page-request interrupt came (ktime ns)
  * @debugfs: per-device debugfs folder
  */
 struct svm_edu_dev {
@@ -153,6 +185,8 @@ struct svm_edu_dev {
 	atomic64_t irq_count[SVM_EDU_NR_VECTORS];
 	struct completion irq_test_done[SVM_EDU_NR_VECTORS];
 	atomic64_t cnt[SVM_EDU_NR_DRV_COUNTERS];
+	struct svm_edu_lat lat[SVM_EDU_NR_LAT_KINDS];
+	u64 prq_irq_ns;
 	struct dentry *debugfs;
 };
 
@@ -325,6 +359,12 @@ static __always_inline u32 svm_edu_injected(enum svm_edu_inject knob)
 		return READ_ONCE(svm_edu_inject[knob]);
 	return 0;
 }
+
+/* svm_edu_latency.c */
+void svm_edu_lat_record(struct svm_edu_dev *sdev, enum svm_edu_lat_kind kind,
+			u64 ns);
+void svm_edu_lat_reset(struct svm_edu_dev *sdev);
+void svm_edu_lat_debugfs(struct svm_edu_dev *sdev, struct dentry *dir);
 
 void svm_edu_attribute(unsigned long start, unsigned long end);
 void svm_edu_debugfs_init(void);

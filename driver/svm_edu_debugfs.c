@@ -367,6 +367,7 @@ void svm_edu_debugfs_add(struct svm_edu_dev *sdev)
 	debugfs_create_file_unsafe("dma_throttle_us", 0600, d, sdev,
 				   &throttle_fops);
 	debugfs_create_file("quarantine", 0400, d, sdev, &quarantine_fops);
+	svm_edu_lat_debugfs(sdev, d);
 }
 
 /**

@@ -148,10 +148,12 @@ static bool iq_commit(struct svm_edu_dev *sdev)
 	ktime_t deadline = ktime_add_us(ktime_get(), SVM_EDU_WAIT_US);
 	u32 seq = ++sdev->wait_seq;
 	unsigned long spins = 0;
+	u64 t0;
 
 	iq_put(sdev, SVM_EDU_INV_WAIT | SVM_EDU_INV_WAIT_STATUS, 0,
 	       sdev->wait_dma, seq);
 	sdev->iq_room = 0;
+	t0 = ktime_get_ns();
 	/* writel() orders the descriptor stores before the doorbell. */
 	svm_edu_write32(sdev, SVM_EDU_REG_IQ_TAIL, sdev->iq_tail);
 	svm_edu_count(sdev, SVM_EDU_DC_DOORBELLS, 1);
@@ -163,6 +165,7 @@ static bool iq_commit(struct svm_edu_dev *sdev)
 		}
 		cpu_relax();
 	}
+	svm_edu_lat_record(sdev, SVM_EDU_LAT_INVALIDATION, ktime_get_ns() - t0);
 	svm_edu_count(sdev, SVM_EDU_DC_WAIT_SPINS, spins);
 	return true;
 }

@@ -31,6 +31,8 @@ static irqreturn_t svm_edu_irq(int irq, void *data)
 	complete(&sdev->irq_test_done[vec->nr]);
 	switch (vec->nr) {
 	case SVM_EDU_VEC_PAGE_REQ:
+		/* For the page-request latency: the thread answers from here. */
+		WRITE_ONCE(sdev->prq_irq_ns, ktime_get_ns());
 		/* The self-test raises it before the ring exists. */
 		return READ_ONCE(sdev->prq_head) == U32_MAX ? IRQ_HANDLED :
 		       IRQ_WAKE_THREAD;

@@ -117,7 +117,7 @@ static enum svm_edu_fault_res svm_edu_fault_in(struct svm_edu_dev *sdev,
 }
 
 static void svm_edu_handle_request(struct svm_edu_dev *sdev,
-				   const struct svm_edu_page_req *req)
+				   const struct svm_edu_page_req *req, u64 t_irq)
 {
 	u32 id = get_unaligned_le32(&req->id);
 	u32 pasid = get_unaligned_le32(&req->pasid);
@@ -135,6 +135,7 @@ static void svm_edu_handle_request(struct svm_edu_dev *sdev,
 	svm_edu_write64(sdev, SVM_EDU_REG_PRQ_RESP,
 			SVM_EDU_PRQ_RESP(id, ok ? SVM_EDU_PRQ_RESP_SUCCESS :
 					 SVM_EDU_PRQ_RESP_FAILURE));
+	svm_edu_lat_record(sdev, SVM_EDU_LAT_PAGE_REQUEST, ktime_get_ns() - t_irq);
 	svm_edu_count(sdev, SVM_EDU_DC_PAGE_REQS, 1);
 	if (!ok)
 		svm_edu_count(sdev, SVM_EDU_DC_PAGE_REQ_FAILED, 1);
@@ -159,17 +160,23 @@ irqreturn_t svm_edu_prq_thread(int irq, void *data)
 {
 	struct svm_edu_vec *vec = data;
 	struct svm_edu_dev *sdev = vec->sdev;
+	u64 t_irq;
 	u32 tail;
 
-	while (!READ_ONCE(sdev->prq_stop) &&
-	       (tail = svm_edu_read32(sdev, SVM_EDU_REG_PRQ_TAIL)) !=
-	       sdev->prq_head) {
-		if (tail >= SVM_EDU_PRQ_ENTRIES)
-			break;	/* not a tail we gave the device room for */
+	while (!READ_ONCE(sdev->prq_stop)) {
+		/*
+		 * The interrupt that announced what the tail shows: the
+		 * engine waits for each answer, one request per interrupt.
+		 */
+		t_irq = READ_ONCE(sdev->prq_irq_ns);
+		tail = svm_edu_read32(sdev, SVM_EDU_REG_PRQ_TAIL);
+		if (tail == sdev->prq_head || tail >= SVM_EDU_PRQ_ENTRIES)
+			break;	/* done, or not a tail we gave room for */
 		while (sdev->prq_head != tail && !READ_ONCE(sdev->prq_stop)) {
 			/* Read the entry only after seeing the tail move. */
 			dma_rmb();
-			svm_edu_handle_request(sdev, &sdev->prq[sdev->prq_head]);
+			svm_edu_handle_request(sdev, &sdev->prq[sdev->prq_head],
+					       t_irq);
 			sdev->prq_head = (sdev->prq_head + 1) % SVM_EDU_PRQ_ENTRIES;
 			/* Before PRQ_HEAD: see svm_edu_prq_pending(). */
 			atomic64_inc(&sdev->prq_done);

@@ -269,7 +269,8 @@ enum svm_edu_stale_info { SVM_EDU_STALE_INFO_BITS(SVM_EDU_STALE_INFO_ENUM_) };
 	X(PAGE_RESP_FAIL, page_resp_fail)	/* page responses: failure */ \
 	X(PRQ_OVERFLOWS, prq_overflows)	/* faults with the PRQ full */ \
 	X(INV_BUSY_NS, inv_busy_ns)	/* host ns spent invalidating */ \
-	X(DESC_ABORTED, desc_aborted)	/* binding ended: not executed */
+	X(DESC_ABORTED, desc_aborted)	/* binding ended: not executed */ \
+	X(PRQ_WAIT_NS, prq_wait_ns)	/* host ns page requests waited */
 
 #define SVM_EDU_CNT_ENUM_(id, name)	SVM_EDU_CNT_##id,
 enum svm_edu_counter {

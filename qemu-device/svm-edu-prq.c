@@ -22,6 +22,7 @@ bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint32_t bind_gen,
                           uint64_t va, bool write, uint64_t epoch)
 {
     struct svm_edu_page_req req = { 0 };
+    uint64_t t0;
     uint32_t id;
 
     if (!prq_usable(s) ||
@@ -69,10 +70,14 @@ bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint32_t bind_gen,
      * Whatever the engine holds may be invalidated meanwhile.
      */
     s->engine_drops++;
+    t0 = s->ops->now_ns ? s->ops->now_ns(s->opaque) : 0;
     svm_edu_core_unlock(s);
     pthread_mutex_lock(&s->lock);
     while (!s->prq_answered && s->epoch == epoch && !s->stop) {
         pthread_cond_wait(&s->work, &s->lock);
+    }
+    if (s->ops->now_ns) {
+        s->counters[SVM_EDU_CNT_PRQ_WAIT_NS] += s->ops->now_ns(s->opaque) - t0;
     }
     s->prq_wait_id = 0;
     return s->prq_answered && s->epoch == epoch &&

@@ -236,4 +236,26 @@ struct svm_edu_zap {
 	X(START_GAP_US, start_gap_us) \
 	X(PRQ_STALL_MS, prq_stall_ms)
 
+/*
+ * Latency histograms, per device: debugfs svm_edu/svm-edu<N>/latency, one
+ * row per kind, X(ID, name), that the driver times...
+ */
+#define SVM_EDU_LAT_KINDS(X) \
+	X(INVALIDATION, invalidation)	/* doorbell to WAIT answered */ \
+	X(PAGE_REQUEST, page_request)	/* page-request interrupt to answer */
+
+/*
+ * ... and its buckets, X(ID, upper bound in ns, label): a time falls in
+ * the first bucket whose bound it is below; the last (bound 0) takes the
+ * rest.
+ */
+#define SVM_EDU_LAT_BUCKETS(X) \
+	X(LT_100NS, 100, "<0.1us") \
+	X(LT_1US, 1000, "0.1-1us") \
+	X(LT_10US, 10000, "1-10us") \
+	X(LT_100US, 100000, "10-100us") \
+	X(LT_1MS, 1000000, "0.1-1ms") \
+	X(LT_10MS, 10000000, "1-10ms") \
+	X(GE_10MS, 0, ">=10ms")
+
 #endif /* _UAPI_SVM_EDU_H */

@@ -7,6 +7,7 @@ Names come from the sources: DEVICE_ATTR_*(name) in driver/svm_edu_sysfs.c,
 the counters' name lists (SVM_EDU_COUNTERS in include/svm_edu_hw.h,
 SVM_EDU_DRV_COUNTERS in include/uapi/svm_edu.h) that it expands,
 debugfs_create_*("name", mode, parent, ...) in driver/svm_edu_debugfs.c and
+svm_edu_latency.c and
 the knobs' lists (SVM_EDU_INJECT_BUGS, SVM_EDU_INJECT_DELAYS) behind its
 inject_names[]. A debugfs_create_* call this script cannot read (a name that
 is not a string literal, an unknown parent) fails the check rather than
@@ -20,7 +21,8 @@ top = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
 SYSFS = '/sys/bus/pci/devices/<address>/'
 DEBUGFS = '/sys/kernel/debug/svm_edu/'
 # debugfs parents in svm_edu_debugfs.c: the variable names of the folders.
-PARENTS = {'svm_edu_debugfs_root': '', 'd': 'svm-edu<N>/', 'inject': 'inject/'}
+PARENTS = {'svm_edu_debugfs_root': '', 'd': 'svm-edu<N>/', 'dir': 'svm-edu<N>/',
+           'inject': 'inject/'}
 
 
 def read(path):
@@ -59,7 +61,9 @@ def created():
     if re.search(r'\bDEVICE_ATTR(_WO|_ADMIN_\w+)?\(', src):
         errors.append('svm_edu_sysfs.c: an attribute macro this check does not read')
 
-    src = read('driver/svm_edu_debugfs.c')
+    # the per-device folder is 'd' in svm_edu_debugfs.c, 'dir' where a
+    # file of its own adds to it (svm_edu_latency.c)
+    src = read('driver/svm_edu_debugfs.c') + read('driver/svm_edu_latency.c')
     for m in re.finditer(r'debugfs_create_(\w+)\(([^;]*)\);', src):
         kind, args = m.group(1), [a.strip() for a in m.group(2).split(',')]
         if kind == 'dir':
