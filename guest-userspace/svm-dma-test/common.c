@@ -31,13 +31,6 @@ const char *last_diag(void)
 	return diag_last;
 }
 
-void tap_result(int *n, int *failed, bool ok, const char *what)
-{
-	printf("%sok %d - %s\n", ok ? "" : "not ", ++*n, what);
-	fflush(stdout);
-	*failed += !ok;
-}
-
 static void *map_touched(size_t pages, bool no_thp)
 {
 	size_t len = pages * 4096;

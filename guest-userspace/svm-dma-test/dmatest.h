@@ -100,8 +100,6 @@ int race_start_gap(unsigned int us);
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The last diag() line (at most 255 bytes): the reason of a SKIP. */
 const char *last_diag(void);
-/* One TAP line, numbered from *@n; counts a failure in *@failed. */
-void tap_result(int *n, int *failed, bool ok, const char *what);
 
 /* Helpers (common.c) */
 void *map_pages(size_t pages);		/* anonymous, touched */

@@ -92,8 +92,10 @@ int main(int argc, char **argv)
 			scenario_seed = c.seed;
 			break;
 		case 'R':
+			ksft_print_header();
 			return remove_test();
 		case 'M':
+			ksft_print_header();
 			return rmmod_after_close(atoi(optarg));
 		case 2:
 			fuzz = atoi(optarg);
@@ -166,11 +168,14 @@ int main(int argc, char **argv)
 	}
 
 	if (dev_negative && !argc) {
-		fprintf(stderr, "svm-dma-test: --device-negative needs scenario names\n");
-		return 2;
+		ksft_print_header();
+		ksft_test_result_fail("--device-negative needs scenario names");
+		return ksft_finished();
 	}
 	if (!fuzz && !storm && !sa.seconds && !race_name && !race) {
 		/* The scenarios named, every one when none. */
+		if (!list_tests)
+			ksft_print_header();	/* before add_scenario()'s # lines */
 		for (i = 0; i < repeat; i++)
 			for_each_scenario(s)
 				if (!argc || is_named(s->name, argc, argv))
@@ -182,13 +187,18 @@ int main(int argc, char **argv)
 		return th_run();
 	}
 
+	/*
+	 * The other runs report the checks of one run (ksft_*, plan at the
+	 * end), with one binding for all of it.
+	 */
+	ksft_print_header();
 	c.page = sysconf(_SC_PAGESIZE);
 	err = svmedu_open(&c.dev, 0);
 	if (!err)
 		err = svmedu_bind(&c.dev);
 	if (err) {
-		printf("not ok 1 - open and bind /dev/svm-edu0: %s\n", strerror(-err));
-		return 1;
+		ksft_test_result_fail("open and bind /dev/svm-edu0: %s", strerror(-err));
+		return ksft_finished();
 	}
 	diag("PASID %u, seed %u", c.dev.pasid, c.seed);
 	if (fuzz)
