@@ -11,7 +11,9 @@
 static unsigned int n_pass, n_fail, n_skip;
 static bool header_done, plan_done;
 
-/** ksft_print_header() - "TAP version 13", once */
+/**
+ * ksft_print_header() - "TAP version 13", once, before anything else
+ */
 void ksft_print_header(void)
 {
 	if (!header_done)
@@ -74,7 +76,10 @@ void ksft_test_result(bool pass, const char *fmt, ...)
 	va_end(ap);
 }
 
-/** ksft_test_result_pass() - "ok N - name" @fmt: the name */
+/**
+ * ksft_test_result_pass() - "ok N - name"
+ * @fmt: the name, printf format
+ */
 void ksft_test_result_pass(const char *fmt, ...)
 {
 	va_list ap;
@@ -85,7 +90,10 @@ void ksft_test_result_pass(const char *fmt, ...)
 	va_end(ap);
 }
 
-/** ksft_test_result_fail() - "not ok N - name" @fmt: the name */
+/**
+ * ksft_test_result_fail() - "not ok N - name"
+ * @fmt: the name, printf format
+ */
 void ksft_test_result_fail(const char *fmt, ...)
 {
 	va_list ap;
@@ -111,9 +119,21 @@ void ksft_test_result_skip(const char *reason, const char *fmt, ...)
 	va_end(ap);
 }
 
-unsigned int ksft_get_fail_cnt(void) { return n_fail; }
-unsigned int ksft_get_pass_cnt(void) { return n_pass; }
-unsigned int ksft_get_skip_cnt(void) { return n_skip; }
+/* The counts so far, as kselftest.h's. */
+unsigned int ksft_get_fail_cnt(void)
+{
+	return n_fail;
+}
+
+unsigned int ksft_get_pass_cnt(void)
+{
+	return n_pass;
+}
+
+unsigned int ksft_get_skip_cnt(void)
+{
+	return n_skip;
+}
 
 /**
  * ksft_finished() - the totals, the plan if none was printed; exit status

@@ -277,7 +277,9 @@ static void print_name(struct __test_metadata *t,
 	printf("%s\n", name);
 }
 
-/** th_list() - print the full name of every selected test */
+/**
+ * th_list() - print the full name of every selected test, one a line
+ */
 void th_list(void)
 {
 	for_each_selected(print_name);
