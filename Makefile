@@ -72,8 +72,11 @@ LIB_MAJOR := $(firstword $(subst ., ,$(LIB_VERSION)))
 LIB_SO := $(B)/guest/lib/libsvmedu.so.$(LIB_VERSION)
 LIB_MAP := guest-userspace/lib/libsvmedu.map
 
-DMATEST_SRCS := $(wildcard guest-userspace/svm-dma-test/*.c)
-DMATEST_HDRS := $(wildcard guest-userspace/svm-dma-test/*.h) $(LIB_HDRS)
+# The kselftest-style harness of the test programs (docs/testing.md).
+HARNESS_SRCS := $(wildcard guest-userspace/harness/*.c)
+HARNESS_HDRS := guest-userspace/harness/svm_test_harness.h
+DMATEST_SRCS := $(wildcard guest-userspace/svm-dma-test/*.c) $(HARNESS_SRCS)
+DMATEST_HDRS := $(wildcard guest-userspace/svm-dma-test/*.h) $(LIB_HDRS) $(HARNESS_HDRS)
 BENCH_SRCS := $(wildcard guest-userspace/svm-bench/*.c)
 BENCH_HDRS := $(wildcard guest-userspace/svm-bench/*.h) $(LIB_HDRS)
 GUEST_BINS := $(B)/guest/bin/svmctl $(B)/guest/bin/svm-dma-test $(B)/guest/bin/svm-bench \
@@ -141,9 +144,10 @@ $(B)/guest/bin/svm-bench: $(BENCH_SRCS) $(BENCH_HDRS) $(B)/guest/lib/libsvmedu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Iguest-userspace/lib -o $@ $(BENCH_SRCS) $(B)/guest/lib/libsvmedu.a
 
-$(B)/guest/bin/svm-hostile: guest-userspace/svm-hostile/hostile.c include/svm_edu_hw.h
+$(B)/guest/bin/svm-hostile: guest-userspace/svm-hostile/hostile.c include/svm_edu_hw.h \
+		$(HARNESS_SRCS) $(HARNESS_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $<
+	$(CC) $(CFLAGS) -Iguest-userspace/harness -o $@ $< $(HARNESS_SRCS)
 
 # The shared library: its own position-independent objects, the soname
 # libsvmedu.so.MAJOR and the symbol versions of libsvmedu.map.
@@ -211,7 +215,8 @@ install-dkms:
 
 $(B)/guest/bin/svm-dma-test: $(DMATEST_SRCS) $(DMATEST_HDRS) $(B)/guest/lib/libsvmedu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Iguest-userspace/lib -o $@ $(DMATEST_SRCS) $(B)/guest/lib/libsvmedu.a
+	$(CC) $(CFLAGS) -Iguest-userspace/lib -Iguest-userspace/harness -o $@ \
+		$(DMATEST_SRCS) $(B)/guest/lib/libsvmedu.a
 
 initramfs: module userspace
 	@mkdir -p $(B)/initramfs
@@ -234,6 +239,16 @@ $(B)/tests/%: tests/unit/%.c $(CORE_SRCS) $(CORE_HDRS) $(FAKE)
 $(B)/tests/test_names: tests/unit/test_names.c include/svm_edu_hw.h include/uapi/svm_edu.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DSVM_TOP='"$(CURDIR)"' -o $@ $<
+
+# The guest programs' harness, on the host: test_harness runs harness_demo,
+# whose tests pass, fail, skip, crash and time out on purpose.
+$(B)/tests/harness_demo: tests/unit/harness_demo.c $(HARNESS_SRCS) $(HARNESS_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Iguest-userspace/harness -o $@ $< $(HARNESS_SRCS)
+
+$(B)/tests/test_harness: tests/unit/test_harness.c tests/unit/tap.h $(B)/tests/harness_demo
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $<
 
 unit: deps $(UNIT_TESTS)
 

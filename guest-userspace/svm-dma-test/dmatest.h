@@ -51,6 +51,14 @@ static inline bool needs_device(const struct scenario *s)
 	return s->dev_prop && s->knob;
 }
 
+/*
+ * scenario_run.c: register the tests of @s on the harness (positive,
+ * negative; with @dev_negative the device-property ones). The seed they
+ * run with is scenario_seed.
+ */
+void add_scenario(const struct scenario *s, bool dev_negative);
+extern unsigned int scenario_seed;
+
 extern const struct scenario scen_basic[], scen_unmap[], scen_exit[],
 	scen_badinput[], scen_cow[], scen_prot[], scen_numa[], scen_huge[],
 	scen_ksm[], scen_zap[], scen_fault[], scen_isolation[], scen_lifecycle[],
@@ -90,8 +98,8 @@ int race_start_gap(unsigned int us);
 
 /* TAP diagnostics */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* One TAP line, numbered from *@n; counts a failure in *@failed. */
-void tap_result(int *n, int *failed, bool ok, const char *what);
+/* The last diag() line (at most 255 bytes): the reason of a SKIP. */
+const char *last_diag(void);
 
 /* Helpers (common.c) */
 void *map_pages(size_t pages);		/* anonymous, touched */

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * svm-dma-test: proves that the svm_edu driver keeps the device IOTLB
- * coherent on every kernel path that changes a mapping. TAP output.
+ * coherent on every kernel path that changes a mapping. TAP output; the
+ * scenarios run on the test harness (scenario_run.c), one forked test per
+ * run, named scenario.VARIANT.SCENARIO.
  *
- * usage: svm-dma-test [--list] [--repeat N] [--seed S] [SCENARIO...]
+ * usage: svm-dma-test [--list|--list-tests] [--repeat N] [--seed S]
+ *                     [-f|-v|-t|-F|-V|-T NAME] [-r FULL.NAME] [SCENARIO...]
  *        svm-dma-test --device-negative SCENARIO...
  *        svm-dma-test --remove-test | --rmmod-after-close ROUNDS
  *        svm-dma-test --ioctl-fuzz SECONDS | --kill-storm PROCESSES
@@ -13,12 +16,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "dmatest.h"
+#include "svm_test_harness.h"
 
 static const struct scenario *const groups[] = {
 	scen_basic, scen_unmap, scen_prot, scen_cow, scen_numa, scen_huge,
@@ -31,170 +34,34 @@ static const struct scenario *const groups[] = {
 	for (size_t g_ = 0; g_ < sizeof(groups) / sizeof(groups[0]); g_++) \
 		for (s = groups[g_]; s->name; s++)
 
-static bool selected(const char *name, int argc, char **argv)
+static bool is_named(const char *name, int argc, char **argv)
 {
 	int i;
 
-	if (!argc)
-		return true;
 	for (i = 0; i < argc; i++)
 		if (!strcmp(argv[i], name))
 			return true;
 	return false;
 }
 
-static int tap_n, tap_failed;
-
-static void report(int result, const char *name, const char *what)
-{
-	++tap_n;
-	if (result == SKIP)
-		printf("ok %d - %s # SKIP\n", tap_n, name);
-	else
-		printf("%sok %d - %s: %s\n", result == PASS ? "" : "not ",
-		       tap_n, name, what);
-	tap_failed += result == FAIL;
-	fflush(stdout);
-}
-
-/* A scenario that hangs fails the run instead of the guest's time limit. */
-#define SCENARIO_SECONDS	300
-#define NEGATIVE_TRIES		3
-
-static const char *running;
-
-static void timeout(int sig)
-{
-	(void)sig;
-	printf("not ok - %s: still running after %d s\n", running, SCENARIO_SECONDS);
-	fflush(stdout);
-	_exit(1);
-}
-
-/*
- * After a negative control the device may still hold translations the
- * broken driver failed to flush: rebinding flushes the PASID completely,
- * so that they cannot show up in the next scenario.
- */
-static void rebind(struct ctx *c)
-{
-	if (svmedu_unbind(&c->dev) || svmedu_bind(&c->dev))
-		diag("rebind failed");
-}
-
-/* The negative control with the scenario's fault-injection knob. */
-static void run_knob_negative(struct ctx *c, const struct scenario *s)
-{
-	char what[160];
-	int r = FAIL, try;
-
-	/*
-	 * Some negative controls race the bug against DMA and can miss its
-	 * window on a loaded machine: any of NEGATIVE_TRIES attempts that
-	 * makes the checker fire shows that it can.
-	 */
-	for (try = 1; try <= NEGATIVE_TRIES; try++) {
-		if (svmedu_inject(s->knob, true)) {
-			diag("cannot switch %s on (debugfs mounted? root?)",
-			     s->knob);
-			report(FAIL, s->name, "negative control");
-			return;
-		}
-		alarm(SCENARIO_SECONDS);
-		r = s->run(c, true);
-		svmedu_inject(s->knob, false);
-		svmedu_set_policy(&c->dev, "report");
-		rebind(c);
-		if (r != FAIL)
-			break;
-		if (try < NEGATIVE_TRIES)
-			diag("%s: negative control attempt %d did not fire, again",
-			     s->name, try);
-	}
-	snprintf(what, sizeof(what), "negative control: %s makes the checker fire",
-		 s->knob);
-	/*
-	 * The positive run found what it needs (it was not skipped): a
-	 * negative control that cannot run proves nothing, and fails.
-	 */
-	if (r == SKIP) {
-		diag("%s: the negative control could not run", s->name);
-		r = FAIL;
-	}
-	report(r, s->name, what);
-}
-
-static void run(struct ctx *c, const struct scenario *s)
-{
-	int r;
-
-	running = s->name;
-	/* Not a skip: it is reported by the boot that has the device. */
-	if (needs_device(s)) {
-		diag("%s needs a device booted with %s: it runs with "
-		     "--device-negative (tests/guest/device-negative.sh)",
-		     s->name, s->dev_prop);
-		return;
-	}
-	alarm(SCENARIO_SECONDS);
-	svmedu_set_policy(&c->dev, "report");
-	r = s->run(c, false);
-	report(r, s->name, s->path);
-	if (s->dev_prop && r != SKIP)
-		diag("%s: its negative control needs the device property %s "
-		     "(svm-dma-test --device-negative in a guest booted with it)",
-		     s->name, s->dev_prop);
-	if (!s->knob || r == SKIP)
-		return;
-	run_knob_negative(c, s);
-}
-
-/* The negative control of a scenario whose broken behaviour is the device's. */
-static void run_device_negative(struct ctx *c, const struct scenario *s)
-{
-	char what[160];
-	int r;
-
-	if (!s->dev_prop) {
-		diag("%s has no device-property negative control", s->name);
-		report(FAIL, s->name, "negative control");
-		return;
-	}
-	running = s->name;
-	alarm(SCENARIO_SECONDS);
-	svmedu_set_policy(&c->dev, "report");
-	if (needs_device(s)) {
-		/* Both runs need the device; the negative control is the knob's. */
-		r = s->run(c, false);
-		report(r == SKIP ? FAIL : r, s->name, s->path);
-		run_knob_negative(c, s);
-		return;
-	}
-	r = s->run(c, true);
-	rebind(c);
-	snprintf(what, sizeof(what),
-		 "negative control: device property %s makes the checker fire",
-		 s->dev_prop);
-	report(r == SKIP ? FAIL : r, s->name, what);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "list", no_argument, NULL, 'l' },
-		{ "repeat", required_argument, NULL, 'r' },
+		{ "repeat", required_argument, NULL, 1 },
 		{ "seed", required_argument, NULL, 's' },
 		{ "remove-test", no_argument, NULL, 'R' },
 		{ "rmmod-after-close", required_argument, NULL, 'M' },
-		{ "ioctl-fuzz", required_argument, NULL, 'F' },
+		{ "ioctl-fuzz", required_argument, NULL, 2 },
 		{ "kill-storm", required_argument, NULL, 'K' },
 		{ "stress", required_argument, NULL, 'S' },
 		{ "procs", required_argument, NULL, 'P' },
-		{ "threads", required_argument, NULL, 'T' },
+		{ "threads", required_argument, NULL, 3 },
 		{ "unmap-race", required_argument, NULL, 'U' },
 		{ "race", required_argument, NULL, 'A' },
 		{ "negative", no_argument, NULL, 'N' },
 		{ "device-negative", no_argument, NULL, 'D' },
+		{ "list-tests", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -202,25 +69,35 @@ int main(int argc, char **argv)
 	struct ctx c = { .seed = 1 };
 	struct stress_args sa = { .procs = 4, .threads = 2 };
 	int opt, repeat = 1, i, err, fuzz = 0, storm = 0, race = 0;
-	bool list = false, dev_negative = false;
+	bool list = false, list_tests = false, dev_negative = false;
 	const char *race_name = NULL;
 
-	while ((opt = getopt_long(argc, argv, "lr:s:h", opts, NULL)) != -1) {
+	/* -r is the harness's (kselftest's), --repeat has no short form. */
+	while ((opt = getopt_long(argc, argv, "ls:hf:v:t:F:V:T:r:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'l':
 			list = true;
 			break;
-		case 'r':
+		case 'L':
+			list_tests = true;
+			break;
+		case 'f': case 'v': case 't': case 'F': case 'V': case 'T': case 'r':
+			th_filter(opt, optarg);
+			break;
+		case 1:
 			repeat = atoi(optarg);
 			break;
 		case 's':
 			c.seed = strtoul(optarg, NULL, 0);
+			scenario_seed = c.seed;
 			break;
 		case 'R':
+			ksft_print_header();
 			return remove_test();
 		case 'M':
+			ksft_print_header();
 			return rmmod_after_close(atoi(optarg));
-		case 'F':
+		case 2:
 			fuzz = atoi(optarg);
 			break;
 		case 'K':
@@ -232,7 +109,7 @@ int main(int argc, char **argv)
 		case 'P':
 			sa.procs = atoi(optarg);
 			break;
-		case 'T':
+		case 3:
 			sa.threads = atoi(optarg);
 			break;
 		case 'U':
@@ -248,7 +125,8 @@ int main(int argc, char **argv)
 			dev_negative = true;
 			break;
 		default:
-			fprintf(stderr, "usage: svm-dma-test [--list] [--repeat N] [--seed S] [SCENARIO...]\n"
+			fprintf(stderr, "usage: svm-dma-test [--list|--list-tests] [--repeat N] [--seed S]\n"
+				"                    [-f|-v|-t|-F|-V|-T NAME] [-r FULL.NAME] [SCENARIO...]\n"
 				"       svm-dma-test --device-negative SCENARIO...\n"
 				"       svm-dma-test --remove-test | --rmmod-after-close ROUNDS\n"
 				"       svm-dma-test --ioctl-fuzz SECONDS | --kill-storm PROCESSES\n"
@@ -289,14 +167,38 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (dev_negative && !argc) {
+		ksft_print_header();
+		ksft_test_result_fail("--device-negative needs scenario names");
+		return ksft_finished();
+	}
+	if (!fuzz && !storm && !sa.seconds && !race_name && !race) {
+		/* The scenarios named, every one when none. */
+		if (!list_tests)
+			ksft_print_header();	/* before add_scenario()'s # lines */
+		for (i = 0; i < repeat; i++)
+			for_each_scenario(s)
+				if (!argc || is_named(s->name, argc, argv))
+					add_scenario(s, dev_negative);
+		if (list_tests) {
+			th_list();
+			return 0;
+		}
+		return th_run();
+	}
+
+	/*
+	 * The other runs report the checks of one run (ksft_*, plan at the
+	 * end), with one binding for all of it.
+	 */
+	ksft_print_header();
 	c.page = sysconf(_SC_PAGESIZE);
-	signal(SIGALRM, timeout);
 	err = svmedu_open(&c.dev, 0);
 	if (!err)
 		err = svmedu_bind(&c.dev);
 	if (err) {
-		printf("not ok 1 - open and bind /dev/svm-edu0: %s\n", strerror(-err));
-		return 1;
+		ksft_test_result_fail("open and bind /dev/svm-edu0: %s", strerror(-err));
+		return ksft_finished();
 	}
 	diag("PASID %u, seed %u", c.dev.pasid, c.seed);
 	if (fuzz)
@@ -307,21 +209,5 @@ int main(int argc, char **argv)
 		return stress(&c, &sa);
 	if (race_name)
 		return race_path(&c, race_name, race, sa.negative);
-	if (race)
-		return unmap_race(&c, race, sa.negative, "skip_flush");
-	if (dev_negative && !argc) {
-		printf("not ok 1 - --device-negative needs scenario names\n");
-		return 1;
-	}
-	for (i = 0; i < repeat; i++)
-		for_each_scenario(s)
-			if (selected(s->name, argc, argv)) {
-				if (dev_negative)
-					run_device_negative(&c, s);
-				else
-					run(&c, s);
-			}
-	printf("1..%d\n", tap_n);
-	svmedu_close(&c.dev);
-	return tap_failed ? 1 : 0;
+	return unmap_race(&c, race, sa.negative, "skip_flush");
 }

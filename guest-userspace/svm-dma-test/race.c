@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "dmatest.h"
+#include "svm_test_harness.h"
 
 #define HUGE		(2u << 20)
 #define SMALL_PAGES	16		/* 4 KiB rounds: 32 COPYs of 64 KiB */
@@ -220,7 +221,6 @@ int unmap_race(struct ctx *c, unsigned int rounds, bool negative,
 	uint8_t *src = map_pages_4k(HUGE / 4096);
 	uint64_t prq = drv(c, "page_requests");
 	uint64_t prq_failed = drv(c, "page_requests_failed");
-	int n = 0, failed = 0;
 	char what[200];
 	unsigned int r;
 
@@ -229,13 +229,13 @@ int unmap_race(struct ctx *c, unsigned int rounds, bool negative,
 			      strcmp(knob, "flush_at_start") ? "report" : "abort") ||
 	    (negative && svmedu_inject(knob, true)) ||
 	    (negative && !strcmp(knob, "flush_at_start") && race_start_gap(RACE_START_GAP_US))) {
-		printf("not ok 1 - unmap race: set-up (debugfs, root?)\n");
-		return 1;
+		ksft_test_result_fail("unmap race: set-up (debugfs, root?)");
+		return ksft_finished();
 	}
 	/* flush_at_start takes effect at bind. */
 	if (negative && (svmedu_unbind(&c->dev) || svmedu_bind(&c->dev))) {
-		printf("not ok 1 - unmap race: rebind\n");
-		return 1;
+		ksft_test_result_fail("unmap race: rebind");
+		return ksft_finished();
 	}
 	/* A negative control not caught yet goes on: up to 3x the rounds. */
 	for (r = 0; r < rounds || (negative && !rs.caught && r < 3 * rounds);
@@ -275,29 +275,27 @@ int unmap_race(struct ctx *c, unsigned int rounds, bool negative,
 		snprintf(what, sizeof(what), "unmap race negative control: with "
 			 "%s, %llu stale accesses after munmap returned (in %u "
 			 "rounds)", knob, (unsigned long long)rs.illegal, rs.caught);
-		tap_result(&n, &failed, rs.illegal > 0, what);
-		printf("1..%d\n", n);
-		return failed ? 1 : 0;
+		ksft_test_result(rs.illegal > 0, "%s", what);
+		return ksft_finished();
 	}
 	snprintf(what, sizeof(what), "unmap race: %u rounds, every COPY completed "
 		 "or faulted in the unmapped range (%u rounds otherwise)",
 		 rs.rounds, rs.bad_status);
-	tap_result(&n, &failed, rs.rounds >= rounds && !rs.bad_status, what);
+	ksft_test_result(rs.rounds >= rounds && !rs.bad_status, "%s", what);
 	snprintf(what, sizeof(what), "unmap race: munmap cut into a running batch "
 		 "in %u rounds", rs.cut_between);
-	tap_result(&n, &failed, rs.cut_between > 0, what);
+	ksft_test_result(rs.cut_between > 0, "%s", what);
 	snprintf(what, sizeof(what), "unmap race: munmap overlapped running DMA "
 		 "in %u rounds", rs.overlapped);
-	tap_result(&n, &failed, rs.overlapped > 0, what);
+	ksft_test_result(rs.overlapped > 0, "%s", what);
 	snprintf(what, sizeof(what), "unmap race: mapped data right (%u rounds "
 		 "wrong), no DMA in given-back memory (%u rounds)", rs.bad_data,
 		 rs.spacer_hits);
-	tap_result(&n, &failed, !rs.bad_data && !rs.spacer_hits, what);
+	ksft_test_result(!rs.bad_data && !rs.spacer_hits, "%s", what);
 	snprintf(what, sizeof(what), "unmap race: no stale access after munmap "
 		 "returned (%llu inside the legal window)",
 		 (unsigned long long)rs.legal);
-	tap_result(&n, &failed, rs.illegal == 0, what);
-	tap_result(&n, &failed, device_works(c), "unmap race: the device still works");
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	ksft_test_result(rs.illegal == 0, "%s", what);
+	ksft_test_result(device_works(c), "unmap race: the device still works");
+	return ksft_finished();
 }

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "race.h"
+#include "svm_test_harness.h"
 
 #define THROTTLE_US	50
 #define SMALL_DESCS	32
@@ -372,29 +373,27 @@ static int round_one(struct ctx *c, const struct race_path *p,
 static void verdict(const char *path, const struct race_stats *rs,
 		    unsigned int rounds, bool negative)
 {
-	int n = 0, failed = 0;
 	char what[240];
 
 	if (negative) {
 		snprintf(what, sizeof(what), "race %s negative control: flush_at_start "
 			 "caught in %u of %u rounds (%u overlapped)", path,
 			 rs->caught, rs->rounds, rs->overlapped);
-		tap_result(&n, &failed, rs->caught > 0, what);
+		ksft_test_result(rs->caught > 0, "%s", what);
 	} else {
 		snprintf(what, sizeof(what), "race %s: %u rounds run, every COPY "
 			 "completed or faulted (%u rounds otherwise)", path,
 			 rs->rounds, rs->bad);
-		tap_result(&n, &failed, rs->rounds >= rounds && !rs->bad, what);
+		ksft_test_result(rs->rounds >= rounds && !rs->bad, "%s", what);
 		snprintf(what, sizeof(what), "race %s: the change cut into running "
 			 "DMA in %u rounds", path, rs->overlapped);
-		tap_result(&n, &failed, rs->overlapped > 0, what);
+		ksft_test_result(rs->overlapped > 0, "%s", what);
 		snprintf(what, sizeof(what), "race %s: no stale use after the change "
 			 "returned (%llu), no DMA in given-back memory (%llu bytes)",
 			 path, (unsigned long long)rs->after,
 			 (unsigned long long)rs->given_back_bytes);
-		tap_result(&n, &failed, !rs->after && !rs->given_back_bytes, what);
+		ksft_test_result(!rs->after && !rs->given_back_bytes, "%s", what);
 	}
-	printf("1..%d\n", n);
 }
 
 /**
@@ -430,13 +429,13 @@ int race_path(struct ctx *c, const char *path, unsigned int rounds,
 	    svmedu_set_policy(&c->dev, negative ? "abort" : "use-stale") ||
 	    (negative && (svmedu_inject("flush_at_start", true) ||
 			  race_start_gap(RACE_START_GAP_US)))) {
-		printf("not ok 1 - race %s: set-up (debugfs, root?)\n1..1\n", path);
-		return 1;
+		ksft_test_result_fail("race %s: set-up (debugfs, root?)", path);
+		return ksft_finished();
 	}
 	/* flush_at_start takes effect at bind. */
 	if (negative && (svmedu_unbind(&c->dev) || svmedu_bind(&c->dev))) {
-		printf("not ok 1 - race %s: rebind\n1..1\n", path);
-		return 1;
+		ksft_test_result_fail("race %s: rebind", path);
+		return ksft_finished();
 	}
 	memset(src, 0xa5, RACE_HUGE);
 	memset(scratch, 0, RACE_HUGE);
@@ -459,9 +458,9 @@ int race_path(struct ctx *c, const char *path, unsigned int rounds,
 	munmap(src, RACE_HUGE);
 	munmap(scratch, RACE_HUGE);
 	if (ret == SKIP && !rs.rounds) {
-		printf("ok 1 - race %s%s # SKIP the kernel lacks it (above)\n1..1\n",
-		       path, negative ? " negative control" : "");
-		return 0;
+		ksft_test_result_skip("the kernel lacks it (above)", "race %s%s",
+				      path, negative ? " negative control" : "");
+		return ksft_finished();
 	}
 	printf("# race %s%s: %u rounds, %u overlapped, %llu legal-window stale "
 	       "uses (in %u rounds), %llu stale after return, %llu bytes in "
@@ -473,8 +472,9 @@ int race_path(struct ctx *c, const char *path, unsigned int rounds,
 	       rs.not_set_up, negative ? ", caught in rounds: " : ", caught: ",
 	       rs.caught);
 	verdict(path, &rs, rounds - rs.not_set_up, negative);
+	ret = ksft_finished();
 	if (negative)
-		return rs.caught ? 0 : 1;
+		return rs.caught ? ret : KSFT_FAIL;
 	return rs.rounds == rounds - rs.not_set_up && !rs.bad && rs.overlapped &&
-	       !rs.after && !rs.given_back_bytes && rs.rounds ? 0 : 1;
+	       !rs.after && !rs.given_back_bytes && rs.rounds ? ret : KSFT_FAIL;
 }

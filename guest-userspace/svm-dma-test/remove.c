@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "dmatest.h"
+#include "svm_test_harness.h"
 
 int pci_addr(char *buf, size_t len)
 {
@@ -36,13 +37,9 @@ int pci_addr(char *buf, size_t len)
 	return 0;
 }
 
-static int tap_n, tap_failed;
-
 static void tap(bool ok, const char *what)
 {
-	printf("%sok %d - remove: %s\n", ok ? "" : "not ", ++tap_n, what);
-	fflush(stdout);
-	tap_failed += !ok;
+	ksft_test_result(ok, "remove: %s", what);
 }
 
 /* INFO on the bound file, in a loop, while the function goes away. */
@@ -100,8 +97,8 @@ int remove_test(void)
 
 	if (pci_addr(addr, sizeof(addr)) || svmedu_open(&d, 0) ||
 	    svmedu_bind(&d)) {
-		printf("not ok 1 - remove: setup\n1..1\n");
-		return 1;
+		ksft_test_result_fail("remove: setup");
+		return ksft_finished();
 	}
 	src = map_pages(len / 4096);
 	dst = map_pages(len / 4096);
@@ -149,6 +146,5 @@ int remove_test(void)
 		     svmedu_status_name(i));
 	tap(i == SVM_EDU_CS_SUCCESS, "and works: bind and DMA on the new instance");
 	svmedu_close(&d);
-	printf("1..%d\n", tap_n);
-	return tap_failed ? 1 : 0;
+	return ksft_finished();
 }

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "dmatest.h"
+#include "svm_test_harness.h"
 
 #define MODULE_PATH	"/lib/modules/svm_edu.ko"
 
@@ -118,20 +119,18 @@ static bool one_round(int n)
 
 int rmmod_after_close(unsigned int rounds)
 {
-	int n = 0, failed = 0;
 	unsigned int i;
 	char what[96];
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
 		/* A check that cannot run is a failure, never a pass. */
-		printf("not ok 1 - rmmod-after-close: needs two CPUs\n1..1\n");
-		return 1;
+		ksft_test_result_fail("rmmod-after-close: needs two CPUs");
+		return ksft_finished();
 	}
 	for (i = 0; i < rounds; i++) {
 		snprintf(what, sizeof(what),
 			 "lc-rmmod-after-close: round %u, unload right after the last close", i);
-		tap_result(&n, &failed, one_round(i), what);
+		ksft_test_result(one_round(i), "%s", what);
 	}
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return ksft_finished();
 }

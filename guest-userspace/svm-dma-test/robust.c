@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "dmatest.h"
+#include "svm_test_harness.h"
 
 #define SCRATCH	(256 * 1024)
 #define NFDS	4
@@ -109,7 +110,7 @@ int ioctl_fuzz(struct ctx *c, unsigned int seconds)
 	pthread_t t[2];
 	time_t end = time(NULL) + seconds;
 	unsigned int seed = c->seed;
-	int i, n = 0, failed = 0;
+	int i;
 	uint64_t stale = hw(c, "stale");
 
 	scratch = mmap(NULL, SCRATCH + 2 * 4096, PROT_NONE,
@@ -147,11 +148,10 @@ int ioctl_fuzz(struct ctx *c, unsigned int seconds)
 	for (i = 0; i < NFDS; i++)
 		close(fds[i]);
 	diag("%lu random ioctls in %u s", calls, seconds);
-	tap_result(&n, &failed, calls > 0, "ioctl fuzz: the kernel survived");
-	tap_result(&n, &failed, device_works(c), "ioctl fuzz: the device still works");
-	tap_result(&n, &failed, hw(c, "stale") == stale, "ioctl fuzz: no stale access");
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	ksft_test_result(calls > 0, "ioctl fuzz: the kernel survived");
+	ksft_test_result(device_works(c), "ioctl fuzz: the device still works");
+	ksft_test_result(hw(c, "stale") == stale, "ioctl fuzz: no stale access");
+	return ksft_finished();
 }
 
 int kill_storm(struct ctx *c, unsigned int procs)
@@ -159,7 +159,6 @@ int kill_storm(struct ctx *c, unsigned int procs)
 	uint64_t binds = drv(c, "binds"), unbinds = drv(c, "unbinds");
 	uint64_t stale = hw(c, "stale");
 	unsigned int seed = c->seed, i, killed = 0;
-	int n = 0, failed = 0;
 
 	for (i = 0; i < procs; i++) {
 		pid_t pid = fork();
@@ -187,11 +186,10 @@ int kill_storm(struct ctx *c, unsigned int procs)
 		killed += waitpid(pid, NULL, 0) == pid;
 	}
 	diag("%u processes killed with SIGKILL mid-DMA", killed);
-	tap_result(&n, &failed, killed == procs, "kill storm: every process killed");
-	tap_result(&n, &failed, device_works(c), "kill storm: the device still works");
-	tap_result(&n, &failed, drv(c, "binds") - binds == drv(c, "unbinds") - unbinds,
-	    "kill storm: every PASID unbound");
-	tap_result(&n, &failed, hw(c, "stale") == stale, "kill storm: no stale access");
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	ksft_test_result(killed == procs, "kill storm: every process killed");
+	ksft_test_result(device_works(c), "kill storm: the device still works");
+	ksft_test_result(drv(c, "binds") - binds == drv(c, "unbinds") - unbinds,
+			 "kill storm: every PASID unbound");
+	ksft_test_result(hw(c, "stale") == stale, "kill storm: no stale access");
+	return ksft_finished();
 }

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "dmatest.h"
+#include "svm_test_harness.h"
 #include "stress.h"
 
 #define THP_DIR	"/sys/kernel/mm/transparent_hugepage/"
@@ -156,7 +157,7 @@ int stress(struct ctx *c, const struct stress_args *a)
 	struct tally *tally, total;
 	pid_t pids[STRESS_MAX_PROCS];
 	char what[200];
-	int tn = 0, failed = 0, status;
+	int status;
 
 	if (a->procs > STRESS_MAX_PROCS || a->threads > STRESS_MAX_THREADS ||
 	    !a->procs || !a->threads) {
@@ -172,9 +173,9 @@ int stress(struct ctx *c, const struct stress_args *a)
 	knobs_set(true);
 	usleep(200000);		/* khugepaged does one pass when woken */
 	if (a->negative && svmedu_inject("skip_flush", true)) {
-		printf("not ok 1 - stress: cannot switch skip_flush on\n");
+		ksft_test_result_fail("stress: cannot switch skip_flush on");
 		knobs_set(false);
-		return 1;
+		return ksft_finished();
 	}
 	end = time(NULL) + a->seconds;
 	fflush(stdout);
@@ -208,27 +209,26 @@ int stress(struct ctx *c, const struct stress_args *a)
 
 	snprintf(what, sizeof(what), "stress%s: %u of %u worker processes finished",
 		 a->negative ? " (skip_flush)" : "", exited, a->procs);
-	tap_result(&tn, &failed, exited == a->procs, what);
+	ksft_test_result(exited == a->procs, "%s", what);
 	if (a->negative) {
 		snprintf(what, sizeof(what),
 			 "stress negative control: skip_flush makes the checker fire "
 			 "(%llu stale accesses)", (unsigned long long)stale);
-		tap_result(&tn, &failed, stale > 0, what);
+		ksft_test_result(stale > 0, "%s", what);
 	} else {
 		snprintf(what, sizeof(what), "stress: %llu data mismatches, "
 			 "%llu unexpected statuses",
 			 (unsigned long long)total.mismatches,
 			 (unsigned long long)total.bad_status);
-		tap_result(&tn, &failed, !total.mismatches && !total.bad_status &&
-		    total.dmas > 0, what);
+		ksft_test_result(!total.mismatches && !total.bad_status &&
+				 total.dmas > 0, "%s", what);
 		snprintf(what, sizeof(what), "stress: %llu stale accesses",
 			 (unsigned long long)stale);
-		tap_result(&tn, &failed, stale == 0, what);
+		ksft_test_result(stale == 0, "%s", what);
 	}
-	tap_result(&tn, &failed, drv(c, "binds") - binds == drv(c, "unbinds") - unbinds,
-	    "stress: every PASID unbound");
-	tap_result(&tn, &failed, device_works(c), "stress: the device still works");
-	printf("1..%d\n", tn);
+	ksft_test_result(drv(c, "binds") - binds == drv(c, "unbinds") - unbinds,
+			 "stress: every PASID unbound");
+	ksft_test_result(device_works(c), "stress: the device still works");
 	munmap(tally, n * sizeof(*tally));
-	return failed ? 1 : 0;
+	return ksft_finished();
 }
