@@ -13,7 +13,8 @@ mkdir -p "$out" "$docs/bench"
 log "host memcpy"
 "$SVM_BUILD/bench/host_memcpy" >"$out/host.txt"
 log "guest svm-bench (KERNEL=${KERNEL:-6.1}, several minutes under TCG)"
-"$SVM_TOP/scripts/run-guest" -n bench -t 1200 -- svm-bench >"$out/guest.txt"
+# svmctl latency: the latency histograms of the whole run (issue 16).
+"$SVM_TOP/scripts/run-guest" -n bench -t 1200 -- 'svm-bench && svmctl latency' >"$out/guest.txt"
 cat "$out/host.txt" "$out/guest.txt" >"$out/all.txt"
 # The crossover depends on what the kernel sends (docs/driver.md): measure
 # it on every kernel of BENCH_KERNELS as well.
@@ -86,7 +87,18 @@ crossover=$(value whole_pasid_crossover_pages)
 	row "CPU minor fault per page, same guest" "$(value cpu_minor_fault_ns) ns" "$(spread cpu_minor_fault_ns)" "-" "-"
 	row "device fault vs CPU minor fault" "$(value device_vs_cpu_fault)x" "$(spread device_vs_cpu_fault)" "<= 2x" "$(ok "$(value device_vs_cpu_fault)" "<=" 2)"
 	echo
+	echo "Latency over the whole run (\`svmctl latency\`: the driver's waits, and"
+	echo "the device's own time per invalidation command and per page request,"
+	echo "from its counters), in ns:"
+	echo
+	echo "| kind | count | min | avg | max | device per op |"
+	echo "|---|---|---|---|---|---|"
+	for k in invalidation page_request; do
+		awk -v k="$k" '$1 == k { printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $NF }' "$out/guest.txt"
+	done
+	echo
 	echo "Plots: [invalidation cost vs range size](bench/flush_cost.png),"
+	echo "[latency histograms](bench/latency.png),"
 	echo "[IOTLB hit ratio vs working set](bench/hit_ratio.png),"
 	echo "[bandwidth vs transfer size](bench/bandwidth.png) (SVG beside each)."
 	echo
@@ -117,6 +129,14 @@ plot flush_cost "Device time of a flush: commands + refill of a 48-page working 
 	"set arrow from ${crossover:-1}, graph 0 to ${crossover:-1}, graph 1 nohead dt 2; plot '$out/flush_cost_range.dat' w lp t 'range flush', '$out/flush_cost_whole.dat' w lp t 'whole-PASID flush'"
 plot hit_ratio "IOTLB hit ratio vs working set (repeated FILL)" "working set (bytes)" "hit ratio (%)" \
 	"set logscale x 2" "plot '$out/hit_vs_ws_4k.dat' w lp t '4 KiB pages', '$out/hit_vs_ws_thp.dat' w lp t '2 MiB THP'"
+# The histograms: one row per bucket, a column per kind.
+awk '$1 == "kind" { for (i = 6; i < NF; i++) label[i] = $i; n = NF - 1 }
+	$1 == "invalidation" || $1 == "page_request" { for (i = 6; i <= n; i++) v[$1, i] = $i }
+	END { for (i = 6; i <= n; i++) printf "%s %d %d\n", label[i], v["invalidation", i], v["page_request", i] }' \
+	"$out/guest.txt" >"$out/latency.dat"
+plot latency "Latency histograms over make bench (svmctl latency)" "bucket" "count" \
+	"set style data histograms; set style fill solid 0.5; set logscale y; set yrange [0.5:*]" \
+	"plot '$out/latency.dat' using 2:xtic(1) t 'invalidation: doorbell to WAIT answered', '' using 3 t 'page request: interrupt to answer'"
 plot bandwidth "DMA copy bandwidth vs transfer size (checker off)" "bytes" "GB/s" \
 	"set logscale x 2" "plot '$out/bw_vs_size.dat' w lp t 'COPY'"
 

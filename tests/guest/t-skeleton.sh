@@ -37,4 +37,26 @@ check "insmod svm_edu again" insmod /lib/modules/svm_edu.ko
 check "/dev/svm-edu0 back after reload" test -c /dev/svm-edu0
 
 check "two NUMA nodes online" sh -c "[ \$(cat /sys/devices/system/node/online) = 0-1 ]"
+
+# Latency histograms: a munmap under a binding is an invalidation, DMA
+# into untouched memory page requests; the counts and the device's own
+# time show in svmctl latency, and --reset empties them. The awk
+# programs are single-quoted on purpose (SC2016).
+svmctl latency --reset
+svm-dma-test munmap-partial fault-thp >/dev/null 2>&1
+svmctl latency >/tmp/latency.txt
+sed 's/^/# /' /tmp/latency.txt
+# shellcheck disable=SC2016
+check "svmctl latency counts invalidations, with the device's time per command" \
+	awk '$1 == "invalidation" && $2 > 0 && $NF > 0 { ok = 1 } END { exit !ok }' /tmp/latency.txt
+# shellcheck disable=SC2016
+check "svmctl latency counts page requests, each in one bucket" \
+	awk '$1 == "page_request" { for (i = 6; i < NF; i++) s += $i; if ($2 > 0 && s == $2) ok = 1 } END { exit !ok }' /tmp/latency.txt
+check "svmctl latency --json is one JSON object" \
+	sh -c "svmctl latency --json | grep -q '^{\"device\": \"svm-edu0\", \"invalidation\": {\"count\": [1-9]'"
+svmctl latency --reset
+svmctl latency >/tmp/latency.txt
+# shellcheck disable=SC2016
+check "svmctl latency --reset empties them" \
+	awk '$1 == "invalidation" || $1 == "page_request" { s += $2 } END { exit s != 0 }' /tmp/latency.txt
 exit "$svm_rc"
