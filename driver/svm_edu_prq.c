@@ -25,6 +25,11 @@
 #include "svm_edu_compat.h"
 #include "svm_edu_trace.h"
 
+static bool prq_fault_around = true;
+module_param(prq_fault_around, bool, 0644);
+MODULE_PARM_DESC(prq_fault_around,
+		 "fault in the rest of a page-request group too (off: the requested page alone)");
+
 static unsigned int prq_timeout_ms = 1000;
 module_param(prq_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(prq_timeout_ms,
@@ -73,6 +78,55 @@ static enum svm_edu_fault_res svm_edu_fault_once(struct mm_struct *mm,
 	if (ret & VM_FAULT_RETRY)
 		return SVM_EDU_FAULT_AGAIN;
 	return SVM_EDU_FAULT_OK;
+}
+
+/*
+ * The rest of a page-request group, once its first page is in: pages
+ * @addr + 4 KiB on, up to @npages in all, under one mmap_lock, as the CPU's
+ * fault-around maps what it will touch next. Best effort and never
+ * waiting: it stops at the first page that is not allowed, would wait
+ * (I/O, a page lock) or fails, and at a userfaultfd range, whose faults
+ * belong to its monitor. Return: the pages faulted in.
+ */
+static u32 svm_edu_fault_around(struct svm_edu_dev *sdev, u32 pasid, u32 gen,
+				u64 addr, u32 npages, bool write)
+{
+	unsigned int flags = FAULT_FLAG_REMOTE | FAULT_FLAG_USER |
+			     FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_RETRY_NOWAIT;
+	struct vm_area_struct *vma = NULL;
+	struct mm_struct *mm;
+	vm_fault_t ret;
+	u32 i;
+
+	mm = svm_edu_pasid_mm(sdev, pasid, gen);
+	if (!mm)
+		return 0;
+	if (write)
+		flags |= FAULT_FLAG_WRITE;
+	mmap_read_lock(mm);
+	for (i = 1; i < npages && !READ_ONCE(sdev->prq_stop); i++) {
+		u64 a = addr + (u64)i * PAGE_SIZE;
+
+		if (a >= TASK_SIZE_MAX)
+			break;
+		if (!vma || a >= vma->vm_end) {
+			vma = vma_lookup(mm, a);
+			if (!vma || !(vma->vm_flags & (write ? VM_WRITE : VM_READ)) ||
+			    userfaultfd_armed(vma))
+				break;
+		}
+		ret = handle_mm_fault(vma, a, flags, NULL);
+		/* Only COMPLETED drops the lock (never with RETRY_NOWAIT). */
+		if (ret & VM_FAULT_COMPLETED) {
+			mmput_async(mm);
+			return i;
+		}
+		if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
+			break;
+	}
+	mmap_read_unlock(mm);
+	mmput_async(mm);
+	return i - 1;
 }
 
 /*
@@ -125,6 +179,7 @@ static void svm_edu_handle_request(struct svm_edu_dev *sdev,
 	bool write = get_unaligned_le32(&req->flags) & SVM_EDU_PRQ_F_WRITE;
 	/* 0 from a device without SVM_EDU_CAP_BIND_GEN, as bond->gen. */
 	u32 gen = get_unaligned_le32(&req->bind_gen);
+	u32 npages = get_unaligned_le32(&req->npages);
 	enum svm_edu_fault_res res = SVM_EDU_FAULT_FAILED;
 	bool ok;
 
@@ -132,6 +187,14 @@ static void svm_edu_handle_request(struct svm_edu_dev *sdev,
 	if (addr < TASK_SIZE_MAX)
 		res = svm_edu_fault_in(sdev, pasid, gen, addr, write);
 	ok = res == SVM_EDU_FAULT_OK;
+	/* A group: the pages the device will touch next, before it asks. */
+	if (ok && npages > 1 && READ_ONCE(prq_fault_around))
+		svm_edu_count(sdev, SVM_EDU_DC_FAULT_AROUND,
+			      svm_edu_fault_around(sdev, pasid, gen,
+						   addr & PAGE_MASK,
+						   min_t(u32, npages,
+							 SVM_EDU_PRQ_GROUP_MAX),
+						   write));
 	svm_edu_write64(sdev, SVM_EDU_REG_PRQ_RESP,
 			SVM_EDU_PRQ_RESP(id, ok ? SVM_EDU_PRQ_RESP_SUCCESS :
 					 SVM_EDU_PRQ_RESP_FAILURE));

@@ -432,8 +432,12 @@ struct svm_edu_page_req {
 	uint64_t addr;		/* the faulting virtual address */
 	uint32_t flags;		/* SVM_EDU_PRQ_F_* */
 	uint32_t bind_gen;	/* the descriptor's bind_gen */
-	uint64_t rsvd1;
+	uint32_t npages;	/* the group: pages from addr on (0, 1: one) */
+	uint32_t rsvd1;
 };
+
+/* The most pages one page-request group asks for (the device's prq-group). */
+#define SVM_EDU_PRQ_GROUP_MAX		64
 
 #define SVM_EDU_PRQ_F_WRITE		(1u << 0)	/* a write faulted */
 /* Page response codes (X(ID, value, "name")) */

@@ -61,6 +61,10 @@ const char *svm_edu_core_check_config(const SvmEduConfig *cfg)
     if (cfg->stale_policy > SVM_EDU_STALE_USE) {
         return "stale-check must be off, report, abort or use-stale";
     }
+    /* 0: as 1 (a host test's zeroed config) */
+    if (cfg->prq_group > SVM_EDU_PRQ_GROUP_MAX) {
+        return "prq-group must be between 1 and 64";
+    }
     return NULL;
 }
 

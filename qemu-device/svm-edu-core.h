@@ -73,6 +73,12 @@ typedef struct SvmEduConfig {
     uint32_t iotlb_ways;
     uint32_t pasid_bits;
     bool la57;
+    /*
+     * Pages one page request asks for: the faulting page and those the
+     * descriptor will touch next in the same buffer (1: one at a time;
+     * at most SVM_EDU_PRQ_GROUP_MAX).
+     */
+    uint32_t prq_group;
     uint32_t stale_policy;  /* SVM_EDU_STALE_*, the reset value */
     /*
      * Test knobs that bring back old, wrong behaviour so that the checker
@@ -347,11 +353,13 @@ void svm_edu_iq_doorbell(SvmEduCore *s, uint32_t tail);
 /*
  * Ask the driver to make @va of @pasid accessible and wait for its answer;
  * lock held (dropped while waiting, which bumps engine_drops). @bind_gen
- * is the descriptor's, for the driver to tell an ended binding's requests.
+ * is the descriptor's, for the driver to tell an ended binding's requests;
+ * @npages the group (prq_group()), 1 for @va's page alone.
  * True when the access may be retried.
  */
 bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint32_t bind_gen,
-                          uint64_t va, bool write, uint64_t epoch);
+                          uint64_t va, uint32_t npages, bool write,
+                          uint64_t epoch);
 void svm_edu_prq_response(SvmEduCore *s, uint64_t val);
 /* DRAIN: a request of @pasid being waited for is answered "failure". */
 void svm_edu_prq_withdraw(SvmEduCore *s, uint32_t pasid);

@@ -145,6 +145,32 @@ static bool binding_ended(SvmEduCore *s, DmaOp *op)
 }
 
 /*
+ * The page-request group for a fault at @va: the page and those after it
+ * that @op will still touch in the same buffer, at most prq_group (the
+ * completion record, outside both buffers, is one page). The driver may
+ * fault them all in at once; asking costs nothing when it does not.
+ */
+static uint32_t prq_group(const SvmEduCore *s, const DmaOp *op, uint64_t va,
+                          bool write)
+{
+    uint64_t bufs[2] = { write ? op->dst : op->src, write ? op->src : op->dst };
+    uint64_t last, pages;
+    unsigned i;
+
+    if (s->cfg.prq_group <= 1 || !op->len) {
+        return 1;
+    }
+    for (i = 0; i < 2; i++) {
+        if (va >= bufs[i] && va - bufs[i] < op->len) {
+            last = (bufs[i] + op->len - 1) / SVM_EDU_PAGE_SIZE;
+            pages = last - va / SVM_EDU_PAGE_SIZE + 1;
+            return pages < s->cfg.prq_group ? pages : s->cfg.prq_group;
+        }
+    }
+    return 1;
+}
+
+/*
  * Translate for @op; with BLOCK_ON_FAULT, a curable fault becomes a page
  * request and the translation is tried again after a positive answer.
  */
@@ -165,7 +191,8 @@ static int op_translate(SvmEduCore *s, DmaOp *op, uint64_t va, bool write,
         op->req_status = st;
         op->req_fault = *fault;
         op->req_va = va;
-        retry = svm_edu_page_request(s, op->pasid, op->bind_gen, va, write,
+        retry = svm_edu_page_request(s, op->pasid, op->bind_gen, va,
+                                     prq_group(s, op, va, write), write,
                                      op->epoch);
         if (s->epoch != op->epoch || s->stop) {
             op->abandoned = true;

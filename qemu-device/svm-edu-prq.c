@@ -19,7 +19,8 @@ static bool prq_usable(const SvmEduCore *s)
 }
 
 bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint32_t bind_gen,
-                          uint64_t va, bool write, uint64_t epoch)
+                          uint64_t va, uint32_t npages, bool write,
+                          uint64_t epoch)
 {
     struct svm_edu_page_req req = { 0 };
     uint64_t t0;
@@ -46,6 +47,7 @@ bool svm_edu_page_request(SvmEduCore *s, uint32_t pasid, uint32_t bind_gen,
     req.addr = svm_edu_cpu_to_le64(va & ~(SVM_EDU_PAGE_SIZE - 1));
     req.flags = svm_edu_cpu_to_le32(write ? SVM_EDU_PRQ_F_WRITE : 0);
     req.bind_gen = svm_edu_cpu_to_le32(bind_gen);
+    req.npages = svm_edu_cpu_to_le32(npages);
     if (s->ops->mem_write(s->opaque, s->prq_base +
                           (uint64_t)s->prq_tail * SVM_EDU_PRQ_ENTRY_SIZE,
                           &req, sizeof(req))) {

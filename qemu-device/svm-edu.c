@@ -377,6 +377,7 @@ static const Property svm_edu_properties[] = {
     DEFINE_PROP_UINT32("iotlb-ways", SvmEduState, cfg.iotlb_ways, 4),
     DEFINE_PROP_UINT32("pasid-bits", SvmEduState, cfg.pasid_bits, 20),
     DEFINE_PROP_BOOL("la57", SvmEduState, cfg.la57, true),
+    DEFINE_PROP_UINT32("prq-group", SvmEduState, cfg.prq_group, 16),
     DEFINE_PROP_STRING("stale-check", SvmEduState, stale_check),
     /*
      * Test knobs, off by default: each brings back a fixed bug so that a

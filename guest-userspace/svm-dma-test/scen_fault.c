@@ -38,10 +38,20 @@ static int run(struct ctx *c, uint16_t op, void *dst, const void *src,
 	return svmedu_run_resolving(&c->dev, u, record(10), 60000, resubmits);
 }
 
-/* Untouched memory; a translation from a page request must be flushed too. */
-static int fault_in(struct ctx *c, bool negative, size_t len, bool thp)
+#define AROUND_PARAM	"/sys/module/svm_edu/parameters/prq_fault_around"
+
+/*
+ * Untouched memory; a translation from a page request must be flushed too.
+ * With @single the driver answers for the requested page alone
+ * (prq_fault_around=N): one page request per 4 KiB page. Otherwise a
+ * request asks for a group and the driver faults the group in: every page
+ * is either requested or faulted around, and far fewer requests are made.
+ */
+static int fault_in(struct ctx *c, bool negative, size_t len, bool thp,
+		    bool single)
 {
 	uint64_t stale = hw(c, "stale"), reqs = hw(c, "page_requests");
+	uint64_t around = drv(c, "fault_around_pages");
 	uint64_t expect = thp ? len >> 21 : len >> 12;
 	uint8_t *base = map_untouched(len + (2 << 20)), *p, *spacer;
 	int st;
@@ -61,11 +71,20 @@ static int fault_in(struct ctx *c, bool negative, size_t len, bool thp)
 		munmap(base, len + (2 << 20));
 		return SKIP;
 	}
-	EXPECT(hw(c, "page_requests") - reqs == expect,
-	       "%llu page requests for %llu pages",
-	       (unsigned long long)(hw(c, "page_requests") - reqs),
-	       (unsigned long long)expect);
-	diag("%llu page requests for %zu bytes", (unsigned long long)expect, len);
+	reqs = hw(c, "page_requests") - reqs;
+	around = drv(c, "fault_around_pages") - around;
+	if (thp || single) {
+		EXPECT(reqs == expect, "%llu page requests for %llu pages",
+		       (unsigned long long)reqs, (unsigned long long)expect);
+	} else {
+		EXPECT(reqs + around == expect && reqs * 8 <= expect,
+		       "%llu page requests and %llu pages faulted around for "
+		       "%llu pages (groups: at least 8 pages a request)",
+		       (unsigned long long)reqs, (unsigned long long)around,
+		       (unsigned long long)expect);
+	}
+	diag("%llu page requests, %llu pages faulted around, for %zu bytes",
+	     (unsigned long long)reqs, (unsigned long long)around, len);
 	/* The first pages left the IOTLB long ago: use them again. */
 	st = run(c, SVM_EDU_OP_FILL, p, NULL, 4 * 4096, 0x11, true, NULL);
 	EXPECT(st == SVM_EDU_CS_SUCCESS, "FILL of the first pages");
@@ -88,12 +107,23 @@ static int fault_in(struct ctx *c, bool negative, size_t len, bool thp)
 
 static int fault_64m(struct ctx *c, bool negative)
 {
-	return fault_in(c, negative, 64UL << 20, false);
+	EXPECT(!svmedu_write_file(AROUND_PARAM, "Y"), "prq_fault_around (root?)");
+	return fault_in(c, negative, 64UL << 20, false, false);
+}
+
+static int fault_64m_single(struct ctx *c, bool negative)
+{
+	int r;
+
+	EXPECT(!svmedu_write_file(AROUND_PARAM, "N"), "prq_fault_around (root?)");
+	r = fault_in(c, negative, 64UL << 20, false, true);
+	svmedu_write_file(AROUND_PARAM, "Y");
+	return r;
 }
 
 static int fault_thp(struct ctx *c, bool negative)
 {
-	return fault_in(c, negative, 64UL << 20, true);
+	return fault_in(c, negative, 64UL << 20, true, false);
 }
 
 /* Without block-on-fault: partial completions, resolved by the library. */
@@ -289,7 +319,8 @@ static int fault_matrix(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_fault[] = {
-	{ "fault-64m", "DMA into 64 MiB of untouched memory: one page request per page", "skip_flush", fault_64m, NULL },
+	{ "fault-64m", "DMA into 64 MiB of untouched memory: page requests in groups, faulted in around", "skip_flush", fault_64m, NULL },
+	{ "fault-64m-single", "the same, one page request per page (prq_fault_around=N)", "skip_flush", fault_64m_single, NULL },
 	{ "fault-thp", "the same with THP: one page request per 2 MiB", "skip_flush", fault_thp, NULL },
 	{ "fault-nobof", "no block-on-fault: partial completions resolved by libsvmedu", NULL, fault_nobof, NULL },
 	{ "fault-file", "block-on-fault into a shared file mapping", NULL, fault_file, NULL },

@@ -209,6 +209,7 @@ struct svm_edu_zap {
 	X(PAGE_REQ_FAILED, page_requests_failed)	/* answered "failure" */ \
 	X(PAGE_REQ_ENDED, page_requests_ended)	/* binding had ended */ \
 	X(PAGE_REQ_TIMEOUTS, page_request_timeouts)	/* given up */ \
+	X(FAULT_AROUND, fault_around_pages)	/* rest of page-request groups */ \
 	X(QUARANTINED, quarantined)		/* unbinds not drained in time */ \
 	X(FENCES, fences)			/* fenced after a failed flush */
 
