@@ -63,7 +63,7 @@ const char *svm_edu_core_check_config(const SvmEduConfig *cfg)
     }
     /* 0: as 1 (a host test's zeroed config) */
     if (cfg->prq_group > SVM_EDU_PRQ_GROUP_MAX) {
-        return "prq-group must be between 1 and 64";
+        return "prq-group must be at most 64 (0 and 1: one page)";
     }
     return NULL;
 }

@@ -26,9 +26,9 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static void setup(uint32_t prq_size)
+static void setup_cfg(uint32_t prq_size, const SvmEduConfig *cfg)
 {
-	fg_init(&fg, NULL);
+	fg_init(&fg, cfg);
 	fg_enable(&fg);
 	root = fg_process(&fg, 1, VA, 1);	/* VA mapped, VA + 4096 not */
 	fg_map(&fg, root, 4, REC, fg_alloc_frame(&fg), SVM_EDU_PGSZ_4K, FG_USER_RW);
@@ -36,6 +36,11 @@ static void setup(uint32_t prq_size)
 	fg_set_reg(&fg, SVM_EDU_REG_PRQ_BASE, PRQ);
 	fg_set_reg(&fg, SVM_EDU_REG_PRQ_SIZE, prq_size);
 	pthread_create(&worker_thread, NULL, worker, &fg.core);
+}
+
+static void setup(uint32_t prq_size)
+{
+	setup_cfg(prq_size, NULL);
 }
 
 static void teardown(void)
@@ -75,6 +80,7 @@ static void test_success(void)
 	is_u64(svm_edu_ld_le(req + 4, 4), 1, "request: PASID");
 	is_u64(svm_edu_ld_le(req + 8, 8), VA + 4096, "request: the unmapped page");
 	is_u64(svm_edu_ld_le(req + 16, 4), SVM_EDU_PRQ_F_WRITE, "request: a write");
+	is_u64(svm_edu_ld_le(req + 24, 4), 1, "request: no group (prq-group 0)");
 	is_u64(fg.irqs[SVM_EDU_VEC_PAGE_REQ], 1, "PAGE_REQ raised");
 	is_u64(fg.ram[rec_pa], 0, "the descriptor waits");
 	/* The "driver" faults the page in and answers. */
@@ -86,6 +92,67 @@ static void test_success(void)
 	is_u64(fg_wait_status(&fg, rec_pa), SVM_EDU_CS_SUCCESS, "success answer: the descriptor completes");
 	is_u64(fg.ram[frame + 103], 0x77, "and its data reached the new page");
 	is_u64(fg_counter(&fg, SVM_EDU_CNT_PAGE_RESP_OK), 1, "success answer counted");
+	teardown();
+}
+
+/* Answer request @n (0-based) of the ring with success. */
+static void answer(unsigned int n)
+{
+	const uint8_t *req = fg.ram + PRQ + n * SVM_EDU_PRQ_ENTRY_SIZE;
+
+	fg_set_reg(&fg, SVM_EDU_REG_PRQ_HEAD, n + 1);
+	svm_edu_core_write(&fg.core, SVM_EDU_REG_PRQ_RESP,
+			   SVM_EDU_PRQ_RESP(svm_edu_ld_le(req, 4), SVM_EDU_PRQ_RESP_SUCCESS), 8);
+}
+
+/*
+ * prq-group 4, a FILL of 6 untouched pages: the first request asks for 4
+ * pages; the "driver" maps them all, so the next request is for the fifth
+ * page and asks for the 2 that are left of the buffer.
+ */
+static void test_group(void)
+{
+	SvmEduConfig cfg = {
+		.iotlb_entries = 64, .iotlb_ways = 4, .pasid_bits = 20,
+		.la57 = true, .stale_policy = SVM_EDU_STALE_REPORT, .prq_group = 4,
+	};
+	uint32_t tail;
+	uint8_t *b, *req;
+	unsigned int i;
+
+	setup_cfg(16, &cfg);
+	tail = fg_reg(&fg, SVM_EDU_REG_SQ_TAIL);
+	b = fg.ram + FG_SQ_BASE + tail * SVM_EDU_DESC_SIZE;
+	memset(b, 0, SVM_EDU_DESC_SIZE);
+	memset(fg.ram + rec_pa, 0, 32);
+	svm_edu_st_le(b, SVM_EDU_OP_FILL, 2);
+	svm_edu_st_le(b + 2, SVM_EDU_DESC_F_BLOCK_ON_FAULT | SVM_EDU_DESC_F_RECORD, 2);
+	svm_edu_st_le(b + 4, 1, 4);
+	svm_edu_st_le(b + 16, VA + 4096, 8);
+	svm_edu_st_le(b + 24, 6 * 4096, 4);
+	svm_edu_st_le(b + 32, 0x5555555555555555ull, 8);
+	svm_edu_st_le(b + 40, REC, 8);
+	fg_set_reg(&fg, SVM_EDU_REG_SQ_TAIL, (tail + 1) % 64);
+
+	ok(fg_wait_prq_tail(&fg, 1), "group: the first fault becomes a request");
+	req = fg.ram + PRQ;
+	is_u64(svm_edu_ld_le(req + 8, 8), VA + 4096, "group: from the faulting page");
+	is_u64(svm_edu_ld_le(req + 24, 4), 4, "group: 4 pages (prq-group)");
+	for (i = 1; i <= 4; i++)
+		fg_map(&fg, root, 4, VA + i * 4096, fg_alloc_frame(&fg),
+		       SVM_EDU_PGSZ_4K, FG_USER_RW);
+	answer(0);
+	ok(fg_wait_prq_tail(&fg, 2), "group: the fifth page is requested next");
+	req = fg.ram + PRQ + SVM_EDU_PRQ_ENTRY_SIZE;
+	is_u64(svm_edu_ld_le(req + 8, 8), VA + 5 * 4096, "group: at the fifth page");
+	is_u64(svm_edu_ld_le(req + 24, 4), 2, "group: the 2 pages left of the buffer");
+	for (i = 5; i <= 6; i++)
+		fg_map(&fg, root, 4, VA + i * 4096, fg_alloc_frame(&fg),
+		       SVM_EDU_PGSZ_4K, FG_USER_RW);
+	answer(1);
+	is_u64(fg_wait_status(&fg, rec_pa), SVM_EDU_CS_SUCCESS,
+	       "group: 2 requests for 6 pages, the FILL completes");
+	is_u64(fg_counter(&fg, SVM_EDU_CNT_PAGE_REQUESTS), 2, "group: 2 requests counted");
 	teardown();
 }
 
@@ -180,6 +247,7 @@ static void test_nowait(void)
 int main(void)
 {
 	test_success();
+	test_group();
 	test_failure_and_drain();
 	test_overflow_and_no_bof();
 	test_reset_while_parked();
