@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 	   !strstr(out, "not reached after ASSERT"), "a failed ASSERT ends the test");
 	ok(strstr(out, "Expected -1 (-1) == (long)big (5)") != NULL, "signed values print signed");
 	ok(has_result("ok ", "global.skip_reason # SKIP no such thing") &&
-	   !strstr(out, "not reached after SKIP"), "SKIP: ok N - name # SKIP reason, and it returns");
+	   !strstr(out, "not reached after SKIP"), "SKIP: ok N - name, the SKIP directive and the reason, and it returns");
 	ok(has_result("not ok ", "global.fail_then_skip"), "a skip after a failure is a failure");
 	ok(has_result("not ok ", "global.crash") &&
 	   strstr(out, "global.crash: died by signal 11") != NULL, "a crash: not ok with the signal");
