@@ -22,6 +22,7 @@ static struct __fixture_metadata *fixtures, **fixtures_tail = &fixtures;
 struct th_shared {
 	bool failed;
 	bool skipped;
+	bool done;		/* the test function returned: exiting */
 	char reason[256];
 };
 static struct th_shared *shared;
@@ -321,14 +322,6 @@ static void record(const char *name, int result, const char *reason)
 		nr_records++;
 }
 
-static volatile sig_atomic_t timed_out;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	timed_out = 1;
-}
-
 static void run_child(struct __test_metadata *t,
 		      struct __fixture_variant_metadata *v, void *self)
 {
@@ -336,34 +329,61 @@ static void run_child(struct __test_metadata *t,
 	setpgid(0, 0);
 	signal(SIGALRM, SIG_DFL);
 	t->fn(t, self, v->data);
+	if (t->failed)
+		shared->failed = true;
+	__atomic_store_n(&shared->done, true, __ATOMIC_RELEASE);
 	fflush(NULL);
 	_exit(t->failed || shared->failed ? KSFT_FAIL :
 	      shared->skipped ? KSFT_SKIP : KSFT_PASS);
 }
 
-/* Wait for @pid, killing its process group after @seconds. */
+/*
+ * How long a test may take to exit once its function returned, and to die
+ * once killed, before the runner goes on without it.
+ */
+#define EXIT_GRACE_MS	10000
+#define POLL_MS		10
+
+/*
+ * Wait for @pid, killing its process group after @seconds. A test stuck in
+ * the kernel (uninterruptible, as a driver bug can leave it, say in the
+ * release of its file when it exits) neither exits nor dies of SIGKILL:
+ * EXIT_GRACE_MS after its function returned, or after the kill, the
+ * runner reports it and goes on, rather than wait for ever. Return: 1 when
+ * it timed out, -1 when it was left behind, else 0 with its @status.
+ */
 static int wait_child(pid_t pid, unsigned int seconds, int *status)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
-	struct sigaction old;
+	unsigned int left = seconds * 1000, grace = EXIT_GRACE_MS;
+	int ret = 0;
 
-	/* No SA_RESTART: the alarm must interrupt waitpid(). */
-	sigaction(SIGALRM, &sa, &old);
-	timed_out = 0;
-	alarm(seconds);
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR)
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid || (r < 0 && errno != EINTR))
 			break;
-		if (timed_out) {
+		if (__atomic_load_n(&shared->done, __ATOMIC_ACQUIRE) || ret) {
+			if (grace < POLL_MS) {
+				ksft_print_msg("pid %d did not %s %u s later (stuck "
+					       "in the kernel?): left behind",
+					       (int)pid, ret ? "die" : "exit",
+					       EXIT_GRACE_MS / 1000);
+				kill(-pid, SIGKILL);
+				return -1;
+			}
+			grace -= POLL_MS;
+		} else if (left < POLL_MS) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
+			ret = 1;
+		} else {
+			left -= POLL_MS;
 		}
+		usleep(POLL_MS * 1000);
 	}
-	alarm(0);
-	sigaction(SIGALRM, &old, NULL);
 	/* Whatever the test left running goes with it. */
 	kill(-pid, SIGKILL);
-	return timed_out;
+	return ret;
 }
 
 static void run_one(struct __test_metadata *t,
@@ -372,7 +392,7 @@ static void run_one(struct __test_metadata *t,
 	struct __fixture_metadata *f = t->fixt;
 	size_t size = t->self_size ? t->self_size : 1;
 	int status = 0, result;
-	bool timeout;
+	int timeout;
 	void *self;
 	pid_t pid;
 
@@ -401,8 +421,10 @@ static void run_one(struct __test_metadata *t,
 		run_child(t, v, self);
 	} else {
 		timeout = wait_child(pid, t->timeout, &status);
-		if (timeout) {
+		if (timeout > 0) {
 			ksft_print_msg("%s: timed out after %u s", name, t->timeout);
+			shared->failed = true;
+		} else if (timeout < 0) {
 			shared->failed = true;
 		} else if (WIFSIGNALED(status)) {
 			ksft_print_msg("%s: died by signal %d (%s)", name,
