@@ -75,6 +75,12 @@ typedef struct SvmEduConfig {
     bool la57;
     uint32_t stale_policy;  /* SVM_EDU_STALE_*, the reset value */
     /*
+     * Walk (paging-structure) cache: entries (0: none) and how many upper
+     * levels it holds, from the PDE up (1..4).
+     */
+    uint32_t wc_entries;
+    uint32_t wc_levels;
+    /*
      * Test knobs that bring back old, wrong behaviour so that the checker
      * can be shown to catch it (QEMU properties x-keep-src-across-prq and
      * x-run-ended-binding):
@@ -83,6 +89,10 @@ typedef struct SvmEduConfig {
      * - run_ended_binding: a descriptor whose binding generation is not the
      *   PASID entry's any more runs under the PASID's current binding
      *   instead of being aborted.
+     * - wc_keep (x-walk-cache-keep): PAGE and PASID commands drop IOTLB
+     *   entries only and leave the walk cache alone, as a device without
+     *   paging-structure invalidation would (GLOBAL and reset still
+     *   empty it).
      * And one that breaks the device on purpose, to prove what the driver
      * does when the device stops answering (x-iq-stall-addr):
      * - iq_stall_addr: when the invalidation queue reaches a PAGE command
@@ -92,8 +102,27 @@ typedef struct SvmEduConfig {
      */
     bool keep_src_across_prq;
     bool run_ended_binding;
+    bool wc_keep;
     uint64_t iq_stall_addr;
 } SvmEduConfig;
+
+/*
+ * A walk-cache entry: a present, non-leaf paging entry of level @level
+ * (2 PDE .. 5 PML5E) that a translating walk read, tagged with the PASID
+ * and the region of virtual addresses it maps (va >> (12 + 9 * (level -
+ * 1))). A walk that finds one starts at the table it points to.
+ */
+typedef struct SvmEduWcEntry {
+    bool valid;
+    bool la57;              /* read through a 5-level table */
+    bool user;              /* U/S set from the root through this entry */
+    bool rw;                /* R/W set from the root through this entry */
+    uint8_t level;
+    uint32_t pasid;
+    uint64_t tag;
+    uint64_t table;         /* the next level's table */
+    uint64_t stamp;         /* last use, for LRU */
+} SvmEduWcEntry;
 
 typedef struct SvmEduIotlbEntry {
     bool valid;
@@ -211,6 +240,8 @@ typedef struct SvmEduCore {
 
     /* Caches */
     SvmEduIotlbEntry *iotlb;    /* sets * ways, set-major */
+    SvmEduWcEntry *wc;          /* walk cache, fully associative */
+    uint64_t wc_stamp;
     uint32_t iotlb_sets;
     uint64_t iotlb_stamp;
     SvmEduPasidEntry pasid_cache[SVM_EDU_PASID_CACHE_SIZE];
@@ -249,6 +280,8 @@ typedef struct SvmEduWalk {
     uint8_t pgsz;           /* SVM_EDU_PGSZ_* of the leaf */
     bool writable;          /* a write may use this translation now */
     uint64_t pa;            /* leaf frame, aligned to the page size */
+    /* A stale walk-cache entry under the abort policy: nothing walked. */
+    bool stale_abort;
 } SvmEduWalk;
 
 
@@ -286,6 +319,21 @@ bool svm_edu_canonical(uint64_t va, bool la57);
 void svm_edu_walk(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
                   bool write, bool set_ad, SvmEduWalk *w);
 
+/*
+ * svm-edu-walkcache.c: the walk (paging-structure) cache. Lock held.
+ * Lookup: the deepest entry of @pasid that maps @va, NULL when none (or
+ * no walk cache).
+ */
+const SvmEduWcEntry *svm_edu_wc_lookup(SvmEduCore *s, uint32_t pasid,
+                                       bool la57, uint64_t va);
+void svm_edu_wc_fill(SvmEduCore *s, uint32_t pasid, bool la57, unsigned level,
+                     uint64_t va, uint64_t table, bool user, bool rw);
+/* Drop @pasid's entries whose region overlaps [va, va + len); how many. */
+uint64_t svm_edu_wc_inv_range(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                              uint64_t len);
+uint64_t svm_edu_wc_inv_pasid(SvmEduCore *s, uint32_t pasid);
+uint64_t svm_edu_wc_inv_all(SvmEduCore *s);
+
 /* svm-edu-iotlb.c: IOTLB and PASID cache */
 SvmEduIotlbEntry *svm_edu_iotlb_lookup(SvmEduCore *s, uint32_t pasid,
                                        uint64_t va, bool touch);
@@ -313,6 +361,12 @@ void svm_edu_pasid_cache_inv(SvmEduCore *s, uint32_t pasid, bool all);
  */
 int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
                       bool write, uint64_t *pa, uint32_t *fault);
+/*
+ * Count and log a stale use (counter STALE, STALE_COUNT, the stale log,
+ * the trace point).
+ */
+void svm_edu_log_stale(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                       uint64_t cached_pa, uint64_t fresh_pa, uint32_t info);
 /* Record @pa as the held translation @h of @va; lock held. */
 void svm_edu_held_set(SvmEduHeld *h, uint32_t pasid, uint64_t va,
                       uint64_t pa);

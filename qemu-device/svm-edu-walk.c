@@ -2,6 +2,11 @@
  * svm-edu device core: x86-64 first-level page walk (4 or 5 levels,
  * 4 KiB / 2 MiB / 1 GiB leaves), as the CPU does it for a user-mode access.
  *
+ * The device's own walks start from the walk cache (svm-edu-walkcache.c)
+ * when it holds an upper-level entry for the address, and leave the upper
+ * entries they read there when they translate. The stale checker compares
+ * the entry a walk starts from with the table first (wc_start()).
+ *
  * SPDX-License-Identifier: MIT
  */
 #include "svm-edu-core.h"
@@ -31,6 +36,8 @@ bool svm_edu_canonical(uint64_t va, bool la57)
 
 typedef struct WalkPath {
     unsigned levels_used;
+    unsigned top;           /* level of val[0] (below a walk-cache entry) */
+    bool top_user, top_rw;  /* U/S and R/W of the levels above val[0] */
     uint64_t addr[5];       /* where each entry was read, top level first */
     uint64_t val[5];
 } WalkPath;
@@ -48,27 +55,139 @@ static bool read_entry(SvmEduCore *s, uint64_t addr, uint64_t *val,
     return true;
 }
 
+/* Where a walk starts: the root, or the table a walk-cache entry gives. */
+typedef struct WalkStart {
+    unsigned level;         /* of the first entry to read */
+    uint64_t table;
+    bool user, rw;          /* U/S and R/W of the levels above it */
+} WalkStart;
+
+/*
+ * The checker's ground truth for a walk-cache entry @e: read the table from
+ * the root down to @e's level (read-only, not counted). Returns
+ * SVM_EDU_STALE_INFO_* bits, 0 when the table still has the entry: a
+ * present, non-leaf entry pointing to the same table, with the rights the
+ * access needs. @fresh_table: the table the entry points to now, or
+ * SVM_EDU_STALE_NOT_PRESENT_PA.
+ */
+static uint32_t wc_entry_stale(SvmEduCore *s, const SvmEduPasidEntry *pe,
+                               const SvmEduWcEntry *e, uint64_t va,
+                               bool write, uint64_t *fresh_table)
+{
+    unsigned lvl = (pe->flags & SVM_EDU_PE_LA57) ? 5 : 4;
+    uint64_t table = pe->pgd & SVM_EDU_PE_PGD_MASK, v = 0;
+    bool user = true, rw = true;
+
+    *fresh_table = SVM_EDU_STALE_NOT_PRESENT_PA;
+    for (; lvl >= e->level; lvl--) {
+        uint64_t addr = table + ((va >> (12 + 9 * (lvl - 1))) & 511) * 8;
+
+        if (!read_entry(s, addr, &v, false) || !(v & PTE_P) ||
+            (v & (PTE_RSVD | PTE_PS))) {
+            /* Not there, or a leaf now (a THP collapse): no table. */
+            return SVM_EDU_STALE_INFO_NOT_PRESENT;
+        }
+        user = user && (v & PTE_US);
+        rw = rw && (v & PTE_RW);
+        table = v & PTE_ADDR;
+    }
+    *fresh_table = table;
+    if (table != e->table) {
+        return SVM_EDU_STALE_INFO_OTHER_FRAME;
+    }
+    /* The cached rights allow what the table does not. */
+    if ((e->user && !user) || (write && e->rw && !rw)) {
+        return SVM_EDU_STALE_INFO_FEWER_RIGHTS;
+    }
+    return 0;
+}
+
+/*
+ * Start @va's walk from the walk cache. Returns false when the walk starts
+ * at the root; true with @st from the deepest cached entry. The checker
+ * judges the entry first: a stale one is reported and, by policy, dropped
+ * (report: the walk starts at the root), used (use-stale) or the access
+ * fails (abort: @w->stale_abort).
+ */
+static bool wc_start(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
+                     bool write, SvmEduWalk *w, WalkStart *st)
+{
+    bool la57 = pe->flags & SVM_EDU_PE_LA57;
+    const SvmEduWcEntry *e = svm_edu_wc_lookup(s, pe->pasid, la57, va);
+    uint64_t fresh;
+    uint32_t info;
+
+    if (!e) {
+        s->counters[SVM_EDU_CNT_WALK_CACHE_MISSES]++;
+        return false;
+    }
+    s->counters[SVM_EDU_CNT_WALK_CACHE_HITS]++;
+    if (s->stale_policy != SVM_EDU_STALE_OFF) {
+        info = wc_entry_stale(s, pe, e, va, write, &fresh);
+        if (info) {
+            s->counters[SVM_EDU_CNT_WALK_CACHE_STALE]++;
+            svm_edu_log_stale(s, pe->pasid, va, e->table, fresh,
+                              info | SVM_EDU_STALE_INFO_WALK |
+                              (write ? SVM_EDU_STALE_INFO_WRITE : 0));
+            if (s->stale_policy == SVM_EDU_STALE_ABORT) {
+                w->stale_abort = true;
+                return false;
+            }
+            if (s->stale_policy == SVM_EDU_STALE_REPORT) {
+                /* Forget what the walk cache has of @va: from the root. */
+                svm_edu_wc_inv_range(s, pe->pasid, va, 1);
+                return false;
+            }
+        }
+    }
+    st->level = e->level - 1;
+    st->table = e->table;
+    st->user = e->user;
+    st->rw = e->rw;
+    return true;
+}
+
 /*
  * Read-only walk: fills @w (fault or leaf) and @path. @count: account the
- * entry reads (not for the checker's ground-truth walks).
+ * entry reads (not for the checker's ground-truth walks). @cached: start
+ * from the walk cache (the device's own walks).
  */
 static void walk_once(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
-                      bool write, bool count, SvmEduWalk *w, WalkPath *path)
+                      bool write, bool count, bool cached, SvmEduWalk *w,
+                      WalkPath *path)
 {
     bool la57 = pe->flags & SVM_EDU_PE_LA57;
     unsigned levels = la57 ? 5 : 4;
     uint64_t table = pe->pgd & SVM_EDU_PE_PGD_MASK;
     bool user = true, rw = true;
-    unsigned lvl;
+    unsigned lvl = levels;
+    WalkStart st;
 
     w->fault = 0;
     w->writable = false;
+    w->stale_abort = false;
+    w->pgsz = SVM_EDU_PGSZ_4K;
+    w->pa = 0;
     path->levels_used = 0;
+    path->top = levels;
+    path->top_user = path->top_rw = true;
     if (!svm_edu_canonical(va, la57)) {
         w->fault = SVM_EDU_FAULT_NON_CANONICAL;
         return;
     }
-    for (lvl = levels; lvl >= 1; lvl--) {
+    if (cached && wc_start(s, pe, va, write, w, &st)) {
+        lvl = st.level;
+        table = st.table;
+        user = st.user;
+        rw = st.rw;
+    }
+    if (w->stale_abort) {
+        return;
+    }
+    path->top = lvl;
+    path->top_user = user;
+    path->top_rw = rw;
+    for (; lvl >= 1; lvl--) {
         unsigned shift = 12 + 9 * (lvl - 1);
         uint64_t addr = table + ((va >> shift) & 511) * 8;
         uint64_t e;
@@ -148,17 +267,38 @@ static bool set_ad_bits(SvmEduCore *s, WalkPath *path, bool write)
     return true;
 }
 
+/*
+ * A walk translated @va: its present, non-leaf entries go into the walk
+ * cache, with the rights of the levels from the root down to each.
+ */
+static void wc_fill_path(SvmEduCore *s, const SvmEduPasidEntry *pe,
+                         uint64_t va, const WalkPath *path)
+{
+    bool user = path->top_user, rw = path->top_rw;
+    unsigned i;
+
+    for (i = 0; i + 1 < path->levels_used; i++) {
+        user = user && (path->val[i] & PTE_US);
+        rw = rw && (path->val[i] & PTE_RW);
+        svm_edu_wc_fill(s, pe->pasid, pe->flags & SVM_EDU_PE_LA57,
+                        path->top - i, va, path->val[i] & PTE_ADDR, user, rw);
+    }
+}
+
 void svm_edu_walk(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
                   bool write, bool set_ad, SvmEduWalk *w)
 {
+    /* Only the device's own walks use the walk cache, never the checker's. */
+    bool cached = set_ad && s->cfg.wc_entries;
     WalkPath path;
     unsigned tries;
 
     /* Only the device's own walks count; the checker's are not its work. */
     s->counters[SVM_EDU_CNT_WALKS] += set_ad;
     for (tries = 0; tries < SVM_EDU_WALK_RETRIES; tries++) {
-        walk_once(s, pe, va, write, set_ad, w, &path);
-        if (w->fault || !set_ad || !(pe->flags & SVM_EDU_PE_AD)) {
+        walk_once(s, pe, va, write, set_ad, cached, w, &path);
+        if (w->fault || w->stale_abort || !set_ad ||
+            !(pe->flags & SVM_EDU_PE_AD)) {
             break;
         }
         if (set_ad_bits(s, &path, write)) {
@@ -170,6 +310,14 @@ void svm_edu_walk(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
     if (tries == SVM_EDU_WALK_RETRIES) {
         /* The guest keeps changing this table: give up on this access. */
         w->fault = SVM_EDU_FAULT_BAD_TABLE;
+    }
+    /*
+     * Only a walk that translates fills the walk cache: a walk that faults
+     * below a table the kernel is about to free (after its flush) leaves
+     * nothing that points to it.
+     */
+    if (cached && !w->fault && !w->stale_abort) {
+        wc_fill_path(s, pe, va, &path);
     }
     svm_edu_trace_walk(pe->pasid, va, w->pa,
                        w->fault ? 0 : svm_edu_page_size(w->pgsz), w->fault);
