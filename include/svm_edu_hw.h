@@ -228,9 +228,9 @@ enum svm_edu_stale_policy {
  * record's address) used after an invalidation covering it had completed.
  * ENDED: an access for a binding that has ended: the descriptor's (or page
  * request's) generation is not the PASID entry's any more. WALK: a walk
- * used a cached upper-level entry (walk cache) that the table no longer
- * has; VA is the access's, CACHED_PA the table the cached entry pointed
- * to, FRESH_PA the table the entry points to now (~0: none).
+ * that started from a walk-cache (upper-level) entry came out otherwise
+ * than a walk from the root: CACHED_PA is what it gave, FRESH_PA what the
+ * table gives now (~0: a fault).
  */
 #define SVM_EDU_STALE_INFO_BITS(X) \
 	X(WRITE, 0, "write")			/* access was a write */ \

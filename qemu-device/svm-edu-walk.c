@@ -5,7 +5,7 @@
  * The device's own walks start from the walk cache (svm-edu-walkcache.c)
  * when it holds an upper-level entry for the address, and leave the upper
  * entries they read there when they translate. The stale checker compares
- * the entry a walk starts from with the table first (wc_start()).
+ * the outcome of such a walk with a walk from the root (wc_walk_stale()).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -63,83 +63,20 @@ typedef struct WalkStart {
 } WalkStart;
 
 /*
- * The checker's ground truth for a walk-cache entry @e: read the table from
- * the root down to @e's level (read-only, not counted). Returns
- * SVM_EDU_STALE_INFO_* bits, 0 when the table still has the entry: a
- * present, non-leaf entry pointing to the same table, with the rights the
- * access needs. @fresh_table: the table the entry points to now, or
- * SVM_EDU_STALE_NOT_PRESENT_PA.
- */
-static uint32_t wc_entry_stale(SvmEduCore *s, const SvmEduPasidEntry *pe,
-                               const SvmEduWcEntry *e, uint64_t va,
-                               bool write, uint64_t *fresh_table)
-{
-    unsigned lvl = (pe->flags & SVM_EDU_PE_LA57) ? 5 : 4;
-    uint64_t table = pe->pgd & SVM_EDU_PE_PGD_MASK, v = 0;
-    bool user = true, rw = true;
-
-    *fresh_table = SVM_EDU_STALE_NOT_PRESENT_PA;
-    for (; lvl >= e->level; lvl--) {
-        uint64_t addr = table + ((va >> (12 + 9 * (lvl - 1))) & 511) * 8;
-
-        if (!read_entry(s, addr, &v, false) || !(v & PTE_P) ||
-            (v & (PTE_RSVD | PTE_PS))) {
-            /* Not there, or a leaf now (a THP collapse): no table. */
-            return SVM_EDU_STALE_INFO_NOT_PRESENT;
-        }
-        user = user && (v & PTE_US);
-        rw = rw && (v & PTE_RW);
-        table = v & PTE_ADDR;
-    }
-    *fresh_table = table;
-    if (table != e->table) {
-        return SVM_EDU_STALE_INFO_OTHER_FRAME;
-    }
-    /* The cached rights allow what the table does not. */
-    if ((e->user && !user) || (write && e->rw && !rw)) {
-        return SVM_EDU_STALE_INFO_FEWER_RIGHTS;
-    }
-    return 0;
-}
-
-/*
  * Start @va's walk from the walk cache. Returns false when the walk starts
- * at the root; true with @st from the deepest cached entry. The checker
- * judges the entry first: a stale one is reported and, by policy, dropped
- * (report: the walk starts at the root), used (use-stale) or the access
- * fails (abort: @w->stale_abort).
+ * at the root; true with @st from the deepest cached entry that maps @va.
  */
 static bool wc_start(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
-                     bool write, SvmEduWalk *w, WalkStart *st)
+                     WalkStart *st)
 {
     bool la57 = pe->flags & SVM_EDU_PE_LA57;
     const SvmEduWcEntry *e = svm_edu_wc_lookup(s, pe->pasid, la57, va);
-    uint64_t fresh;
-    uint32_t info;
 
     if (!e) {
         s->counters[SVM_EDU_CNT_WALK_CACHE_MISSES]++;
         return false;
     }
     s->counters[SVM_EDU_CNT_WALK_CACHE_HITS]++;
-    if (s->stale_policy != SVM_EDU_STALE_OFF) {
-        info = wc_entry_stale(s, pe, e, va, write, &fresh);
-        if (info) {
-            s->counters[SVM_EDU_CNT_WALK_CACHE_STALE]++;
-            svm_edu_log_stale(s, pe->pasid, va, e->table, fresh,
-                              info | SVM_EDU_STALE_INFO_WALK |
-                              (write ? SVM_EDU_STALE_INFO_WRITE : 0));
-            if (s->stale_policy == SVM_EDU_STALE_ABORT) {
-                w->stale_abort = true;
-                return false;
-            }
-            if (s->stale_policy == SVM_EDU_STALE_REPORT) {
-                /* Forget what the walk cache has of @va: from the root. */
-                svm_edu_wc_inv_range(s, pe->pasid, va, 1);
-                return false;
-            }
-        }
-    }
     st->level = e->level - 1;
     st->table = e->table;
     st->user = e->user;
@@ -150,11 +87,11 @@ static bool wc_start(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
 /*
  * Read-only walk: fills @w (fault or leaf) and @path. @count: account the
  * entry reads (not for the checker's ground-truth walks). @cached: start
- * from the walk cache (the device's own walks).
+ * from the walk cache (the device's own walks); @hit: whether it did.
  */
 static void walk_once(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
                       bool write, bool count, bool cached, SvmEduWalk *w,
-                      WalkPath *path)
+                      WalkPath *path, bool *hit)
 {
     bool la57 = pe->flags & SVM_EDU_PE_LA57;
     unsigned levels = la57 ? 5 : 4;
@@ -175,14 +112,12 @@ static void walk_once(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
         w->fault = SVM_EDU_FAULT_NON_CANONICAL;
         return;
     }
-    if (cached && wc_start(s, pe, va, write, w, &st)) {
+    *hit = cached && wc_start(s, pe, va, &st);
+    if (*hit) {
         lvl = st.level;
         table = st.table;
         user = st.user;
         rw = st.rw;
-    }
-    if (w->stale_abort) {
-        return;
     }
     path->top = lvl;
     path->top_user = user;
@@ -285,18 +220,77 @@ static void wc_fill_path(SvmEduCore *s, const SvmEduPasidEntry *pe,
     }
 }
 
+/* Physical address of @va by @w, or all ones when @w faulted. */
+static uint64_t walk_pa(const SvmEduWalk *w, uint64_t va)
+{
+    if (w->fault) {
+        return SVM_EDU_STALE_NOT_PRESENT_PA;
+    }
+    return w->pa + (va & (svm_edu_page_size(w->pgsz) - 1));
+}
+
+/*
+ * Checker, item 4: the walk @w started from a walk-cache entry; compare its
+ * outcome with a read-only walk from the root (not counted). Stale, and
+ * logged, when they differ: the cached path translates what the table does
+ * not (NOT_PRESENT, FEWER_RIGHTS), to another frame, or faults where the
+ * table translates (OTHER_FRAME). Both faulting is not stale: no access
+ * follows (a table unlinked but not yet flushed, still all not-present).
+ */
+static bool wc_walk_stale(SvmEduCore *s, const SvmEduPasidEntry *pe,
+                          uint64_t va, bool write, const SvmEduWalk *w)
+{
+    uint32_t info = SVM_EDU_STALE_INFO_WALK |
+                    (write ? SVM_EDU_STALE_INFO_WRITE : 0);
+    SvmEduWalk fresh;
+    WalkPath path;
+    bool hit;
+
+    walk_once(s, pe, va, write, false, false, &fresh, &path, &hit);
+    if (w->fault && fresh.fault) {
+        return false;
+    }
+    if (!w->fault && (fresh.fault & SVM_EDU_FAULT_NOT_PRESENT)) {
+        info |= SVM_EDU_STALE_INFO_NOT_PRESENT;
+    } else if (!w->fault && fresh.fault) {
+        info |= SVM_EDU_STALE_INFO_FEWER_RIGHTS;
+    } else if (walk_pa(w, va) != walk_pa(&fresh, va)) {
+        info |= SVM_EDU_STALE_INFO_OTHER_FRAME;
+    } else {
+        return false;
+    }
+    s->counters[SVM_EDU_CNT_WALK_CACHE_STALE]++;
+    svm_edu_log_stale(s, pe->pasid, va, walk_pa(w, va), walk_pa(&fresh, va),
+                      info);
+    return true;
+}
+
 void svm_edu_walk(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
                   bool write, bool set_ad, SvmEduWalk *w)
 {
     /* Only the device's own walks use the walk cache, never the checker's. */
-    bool cached = set_ad && s->cfg.wc_entries;
+    bool cached = set_ad && s->cfg.wc_entries, hit;
     WalkPath path;
     unsigned tries;
 
     /* Only the device's own walks count; the checker's are not its work. */
     s->counters[SVM_EDU_CNT_WALKS] += set_ad;
     for (tries = 0; tries < SVM_EDU_WALK_RETRIES; tries++) {
-        walk_once(s, pe, va, write, set_ad, cached, w, &path);
+        walk_once(s, pe, va, write, set_ad, cached, w, &path, &hit);
+        /* Judged before any A/D update through the cached path. */
+        if (hit && s->stale_policy != SVM_EDU_STALE_OFF &&
+            wc_walk_stale(s, pe, va, write, w)) {
+            if (s->stale_policy == SVM_EDU_STALE_ABORT) {
+                w->stale_abort = true;
+                break;
+            }
+            if (s->stale_policy == SVM_EDU_STALE_REPORT) {
+                /* Forget what the walk cache has of @va: from the root. */
+                svm_edu_wc_inv_range(s, pe->pasid, va, 1);
+                walk_once(s, pe, va, write, set_ad, false, w, &path, &hit);
+            }
+            /* use-stale: the cached path's outcome, as hardware would. */
+        }
         if (w->fault || w->stale_abort || !set_ad ||
             !(pe->flags & SVM_EDU_PE_AD)) {
             break;

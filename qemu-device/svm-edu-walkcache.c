@@ -13,7 +13,8 @@
  * invalidates (Linux's notifier ranges and TLB-flush ranges cover the
  * freed tables' addresses), so the entry that points to it is among them.
  * PASID drops the PASID's entries, GLOBAL all of them. The stale checker
- * compares every entry a walk starts from with the table (svm-edu-walk.c).
+ * compares every walk that starts from an entry with a walk from the root
+ * (svm-edu-walk.c).
  *
  * SPDX-License-Identifier: MIT
  */

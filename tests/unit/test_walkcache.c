@@ -178,6 +178,7 @@ static void freed_table(const char *what, uint32_t cmd, uint64_t addr,
 {
     SvmEduConfig cfg = config(64, 4, keep, SVM_EDU_STALE_REPORT);
     uint64_t root, pa, old_pte, va = VA + 3 * 4096;
+
     FakeGuest fg;
 
     fg_init(&fg, &cfg);
@@ -200,7 +201,11 @@ static void freed_table(const char *what, uint32_t cmd, uint64_t addr,
                SVM_EDU_STALE_INFO_OTHER_FRAME | SVM_EDU_STALE_INFO_WRITE,
                "%s: logged as WALK, OTHER_FRAME, WRITE", what);
         is_u64(fg_reg(&fg, SVM_EDU_REG_STALE_LOG + SVM_EDU_STALE_LOG_CACHED_PA),
-               old_pte, "%s: the log names the old table", what);
+               SVM_EDU_STALE_NOT_PRESENT_PA,
+               "%s: the path through the old (cleared) table faulted", what);
+        is_u64(fg_reg(&fg, SVM_EDU_REG_STALE_LOG + SVM_EDU_STALE_LOG_FRESH_PA),
+               fg_va2pa(&fg, root, va + 0x123),
+               "%s: the log has the table's translation", what);
         /* report: the stale entry was dropped, the next walk is clean */
         xlate(&fg, 1, va + 4096, false, &pa);
         is_u64(fg_counter(&fg, SVM_EDU_CNT_WALK_CACHE_STALE), 1,
@@ -282,9 +287,39 @@ static void collapse(bool leaf_only)
            leaf_only ? "the PDE cached as a table is stale" : "nothing stale");
     if (leaf_only) {
         is_u64(last_info(&fg), SVM_EDU_STALE_INFO_WALK |
-               SVM_EDU_STALE_INFO_NOT_PRESENT,
-               "collapse: logged as WALK, NOT_PRESENT (no table there now)");
+               SVM_EDU_STALE_INFO_OTHER_FRAME,
+               "collapse: logged as WALK, OTHER_FRAME (the old table's PTE)");
     }
+    fg_destroy(&fg);
+}
+
+/*
+ * The window between the kernel unlinking a page table (its PTEs already
+ * cleared) and its flush: a walk through the cached entry faults as the
+ * table does, nothing is accessed, nothing is stale.
+ */
+static void test_unlinked_window(void)
+{
+    SvmEduConfig cfg = config(64, 4, false, SVM_EDU_STALE_REPORT);
+    uint64_t root, pa, pde, pte;
+    unsigned i;
+    FakeGuest fg;
+
+    fg_init(&fg, &cfg);
+    fg_enable(&fg);
+    root = fg_process(&fg, 1, VA, PAGES);
+    xlate(&fg, 1, VA, false, &pa);
+    pde = fg_entry_addr(&fg, root, 4, VA, 2);
+    pte = fg_rd64(&fg, pde) & 0x000ffffffffff000ull;
+    for (i = 0; i < 512; i++) {
+        fg_wr64(&fg, pte + i * 8, 0);
+    }
+    fg_wr64(&fg, pde, 0);
+    is_u64(xlate(&fg, 1, VA + 4096, false, &pa), SVM_EDU_CS_PAGE_FAULT,
+           "unlinked table, not yet flushed: the access faults");
+    ok(fg_counter(&fg, SVM_EDU_CNT_WALK_CACHE_HITS) == 1 &&
+       fg_counter(&fg, SVM_EDU_CNT_WALK_CACHE_STALE) == 0,
+       "the walk started from the cached PDE and is not stale (both fault)");
     fg_destroy(&fg);
 }
 
@@ -414,6 +449,7 @@ int main(void)
     test_levels();
     test_invalidation();
     test_overlap();
+    test_unlinked_window();
     collapse(false);
     collapse(true);
     policy(SVM_EDU_STALE_OFF);
