@@ -35,6 +35,8 @@
 #define PMD_SIZE	(2UL << 20)
 #define PUD_SIZE	(1UL << 30)
 #define TOUCHED		8		/* pages used in a region */
+#define SPACER_PAGES	256
+#define TABLE_SPACERS	16		/* 2 MiB regions, one page each */
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE	25
 #endif
@@ -165,8 +167,8 @@ static int munmap_region(struct ctx *c, bool negative, size_t size)
 {
 	unsigned int old;
 	struct wc_mark m;
-	uint8_t *p, *q, *spacer;
-	int st, r = FAIL;
+	uint8_t *p, *q, *spacer, *tables;
+	int st, r = FAIL, i;
 
 	if (!walk_cache_present()) {
 		diag("the device has no walk cache (walk-cache-entries=0)");
@@ -174,11 +176,13 @@ static int munmap_region(struct ctx *c, bool negative, size_t size)
 	}
 	old = ranges_only();
 	p = map_region(size);
-	spacer = spacer_map(64 * 4096);
-	if (!p || !spacer) {
+	spacer = spacer_map(SPACER_PAGES * 4096);
+	tables = spacer_map(TABLE_SPACERS * PMD_SIZE);
+	if (!p || !spacer || !tables) {
 		diag("mmap of an aligned %zu MiB region", size >> 20);
 		goto out;
 	}
+	madvise(tables, TABLE_SPACERS * PMD_SIZE, MADV_NOHUGEPAGE);
 	if (fill_cached(c, p, TOUCHED, 0x11) != PASS)
 		goto out;
 	m = mark(c);
@@ -186,8 +190,16 @@ static int munmap_region(struct ctx *c, bool negative, size_t size)
 		diag("munmap: %s", strerror(errno));
 		goto out;
 	}
-	/* the freed tables' pages go to someone else */
-	spacer_take(spacer, 64 * 4096);
+	/*
+	 * The freed tables' pages go to someone else (after the RCU grace
+	 * period that frees them): data pages and page tables of other
+	 * regions. Otherwise the new mapping's tables could be the very same
+	 * pages, and a walk through a kept entry would translate correctly.
+	 */
+	usleep(100000);
+	spacer_take(spacer, SPACER_PAGES * 4096);
+	for (i = 0; i < TABLE_SPACERS; i++)
+		tables[i * PMD_SIZE] = 1;
 	st = dma_fill(c, p + 2 * 4096, pat(0x22), 4096);
 	if (st != SVM_EDU_CS_PAGE_FAULT) {
 		diag("FILL of the unmapped region: %s, not a page fault",
@@ -212,7 +224,9 @@ out:
 	if (p)
 		munmap(p, size);
 	if (spacer)
-		munmap(spacer, 64 * 4096);
+		munmap(spacer, SPACER_PAGES * 4096);
+	if (tables)
+		munmap(tables, TABLE_SPACERS * PMD_SIZE);
 	ranges_restore(old);
 	return r;
 }
