@@ -114,6 +114,7 @@ void svm_edu_core_reset_locked(SvmEduCore *s)
     s->iotlb_stamp = 0;
     memset(s->wc, 0, s->cfg.wc_entries * sizeof(*s->wc));
     s->wc_stamp = 0;
+    memset(s->wc_mru, 0, sizeof(s->wc_mru));
     memset(s->pasid_cache, 0, sizeof(s->pasid_cache));
     memset(s->held, 0, sizeof(s->held));
     memset(s->counters, 0, sizeof(s->counters));

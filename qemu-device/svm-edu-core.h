@@ -36,6 +36,8 @@
 #define SVM_EDU_PASID_CACHE_SIZE    16
 #define SVM_EDU_RING_MAX            4096
 #define SVM_EDU_PAGE_SIZE           4096ull
+/* Walk-cache entries remembered as most recently used. */
+#define SVM_EDU_WC_MRU              2
 /* Walk restarts allowed when the guest changes an entry under a cmpxchg. */
 #define SVM_EDU_WALK_RETRIES        16
 
@@ -242,6 +244,8 @@ typedef struct SvmEduCore {
     SvmEduIotlbEntry *iotlb;    /* sets * ways, set-major */
     SvmEduWcEntry *wc;          /* walk cache, fully associative */
     uint64_t wc_stamp;
+    /* The PDE entries used last, looked at first (a DMA's two streams). */
+    uint32_t wc_mru[SVM_EDU_WC_MRU];
     uint32_t iotlb_sets;
     uint64_t iotlb_stamp;
     SvmEduPasidEntry pasid_cache[SVM_EDU_PASID_CACHE_SIZE];

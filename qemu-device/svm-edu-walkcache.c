@@ -25,23 +25,57 @@ static unsigned region_shift(unsigned level)
     return 12 + 9 * (level - 1);
 }
 
+static bool wc_match(const SvmEduWcEntry *e, uint32_t pasid, bool la57,
+                     uint64_t va)
+{
+    return e->valid && e->pasid == pasid && e->la57 == la57 &&
+           e->tag == va >> region_shift(e->level);
+}
+
+/* Remember PDE entry @i as the most recently used one. */
+static void wc_mru_note(SvmEduCore *s, uint32_t i)
+{
+    unsigned k;
+
+    if (s->wc[i].level != 2 || s->wc_mru[0] == i) {
+        return;
+    }
+    for (k = SVM_EDU_WC_MRU - 1; k > 0; k--) {
+        s->wc_mru[k] = s->wc_mru[k - 1];
+    }
+    s->wc_mru[0] = i;
+}
+
 const SvmEduWcEntry *svm_edu_wc_lookup(SvmEduCore *s, uint32_t pasid,
                                        bool la57, uint64_t va)
 {
     SvmEduWcEntry *best = NULL;
     uint32_t i;
+    unsigned k;
 
+    /*
+     * A PDE is the deepest entry there is: one of the last used that maps
+     * @va ends the search (a DMA walks its source and its destination).
+     */
+    for (k = 0; k < SVM_EDU_WC_MRU && s->cfg.wc_entries; k++) {
+        SvmEduWcEntry *e = &s->wc[s->wc_mru[k]];
+
+        if (e->level == 2 && wc_match(e, pasid, la57, va)) {
+            e->stamp = ++s->wc_stamp;
+            return e;
+        }
+    }
     for (i = 0; i < s->cfg.wc_entries; i++) {
         SvmEduWcEntry *e = &s->wc[i];
 
-        if (e->valid && e->pasid == pasid && e->la57 == la57 &&
-            e->tag == va >> region_shift(e->level) &&
+        if (wc_match(e, pasid, la57, va) &&
             (!best || e->level < best->level)) {
             best = e;
         }
     }
     if (best) {
         best->stamp = ++s->wc_stamp;
+        wc_mru_note(s, best - s->wc);
     }
     return best;
 }
@@ -78,6 +112,7 @@ void svm_edu_wc_fill(SvmEduCore *s, uint32_t pasid, bool la57, unsigned level,
     victim->tag = tag;
     victim->table = table;
     victim->stamp = ++s->wc_stamp;
+    wc_mru_note(s, victim - s->wc);
 }
 
 uint64_t svm_edu_wc_inv_range(SvmEduCore *s, uint32_t pasid, uint64_t va,

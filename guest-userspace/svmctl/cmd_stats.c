@@ -125,6 +125,13 @@ static void stats_one(struct pci_dev *dev, void *arg)
 			       "%" PRIu64 " stale accesses\n",
 			       100.0 * hits / (hits + misses), hits, hits + misses,
 			       find(hw, nh, "stale"));
+		hits = find(hw, nh, "walk_cache_hits");
+		misses = find(hw, nh, "walk_cache_misses");
+		if (hits + misses)
+			printf("  walk-cache hit ratio %.2f %% (%" PRIu64 " of %"
+			       PRIu64 " walks), %" PRIu64 " stale walk uses\n",
+			       100.0 * hits / (hits + misses), hits,
+			       hits + misses, find(hw, nh, "walk_cache_stale"));
 	}
 	o->shown++;
 }
