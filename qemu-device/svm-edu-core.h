@@ -91,10 +91,9 @@ typedef struct SvmEduConfig {
      * - run_ended_binding: a descriptor whose binding generation is not the
      *   PASID entry's any more runs under the PASID's current binding
      *   instead of being aborted.
-     * - wc_keep (x-walk-cache-keep): PAGE and PASID commands drop IOTLB
-     *   entries only and leave the walk cache alone, as a device without
-     *   paging-structure invalidation would (GLOBAL and reset still
-     *   empty it).
+     * - wc_keep (x-walk-cache-keep-on-range): PAGE commands drop IOTLB
+     *   entries only and leave the walk cache alone, as if every one had
+     *   LEAF_ONLY (PASID, GLOBAL and reset still empty it).
      * And one that breaks the device on purpose, to prove what the driver
      * does when the device stops answering (x-iq-stall-addr):
      * - iq_stall_addr: when the invalidation queue reaches a PAGE command

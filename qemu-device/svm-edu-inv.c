@@ -14,7 +14,7 @@
  * The walk cache (svm-edu-walkcache.c): PAGE drops the PASID's entries
  * whose region overlaps the range, unless the command has LEAF_ONLY; PASID
  * drops the PASID's entries, GLOBAL all. The test property
- * x-walk-cache-keep makes PAGE and PASID leave the walk cache alone.
+ * x-walk-cache-keep-on-range makes PAGE leave the walk cache alone.
  *
  * The test property x-iq-stall-addr makes the queue stop at a PAGE command
  * covering one address until reset: a device that never answers a WAIT,
@@ -83,9 +83,7 @@ bool svm_edu_inv_exec(SvmEduCore *s, uint32_t cmd, uint32_t pasid,
         s->counters[SVM_EDU_CNT_INV_PASID]++;
         s->counters[SVM_EDU_CNT_INV_DROPPED] +=
             svm_edu_iotlb_inv_pasid(s, pasid);
-        if (!s->cfg.wc_keep) {
-            svm_edu_wc_inv_pasid(s, pasid);
-        }
+        svm_edu_wc_inv_pasid(s, pasid);
         svm_edu_held_kill(s, false, pasid, 0, 0);
         break;
     case SVM_EDU_INV_GLOBAL:

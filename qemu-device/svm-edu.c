@@ -388,8 +388,9 @@ static const Property svm_edu_properties[] = {
                      cfg.keep_src_across_prq, false),
     DEFINE_PROP_BOOL("x-run-ended-binding", SvmEduState,
                      cfg.run_ended_binding, false),
-    /* PAGE and PASID commands leave the walk cache alone. */
-    DEFINE_PROP_BOOL("x-walk-cache-keep", SvmEduState, cfg.wc_keep, false),
+    /* PAGE commands leave the walk cache alone (as with LEAF_ONLY). */
+    DEFINE_PROP_BOOL("x-walk-cache-keep-on-range", SvmEduState, cfg.wc_keep,
+                     false),
     /*
      * Not an old behaviour but a broken device: the invalidation queue
      * stops at a PAGE command covering this address until reset (0: off).

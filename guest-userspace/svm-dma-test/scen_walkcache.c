@@ -10,16 +10,18 @@
  * invalidation of the range (or of the PASID) must drop those entries: a
  * walk that starts from one is a stale walk use (hw_counters/
  * walk_cache_stale). The negative control is the device property
- * x-walk-cache-keep (PAGE and PASID commands leave the walk cache alone),
- * run with --device-negative in a guest booted with it.
+ * x-walk-cache-keep-on-range (PAGE commands leave the walk cache alone),
+ * run with --device-negative in a guest booted with it; wc-exit's, whose
+ * flush is the PASID's, is the knob keep_iotlb (no PASID command when the
+ * PASID is blocked or bound again).
  *
- * The driver flushes ranges of whole_pasid_pages pages or more as the
- * whole PASID (which drops everything); the scenarios set it to 0 while
- * they run, so that the range semantics are what is tested wherever the
- * kernel gives a range. On 6.6+ kernels a TLB flush of more than 33 pages
- * reaches the driver as the whole address space anyway: the munmap
- * scenarios touch only a few pages, so that the kernel's flush stays a
- * range (the freed tables' addresses included).
+ * The flushes must stay ranges for the range semantics to be what is
+ * tested: the driver flushes whole_pasid_pages pages or more as the whole
+ * PASID (which drops everything), and x86 6.6+ kernels tell the driver
+ * about a TLB flush of more than tlb_single_page_flush_ceiling (33) pages
+ * as one of the whole address space. The scenarios set the first to 0 and
+ * the second (debugfs x86/) to 4096 while they run; the munmap scenarios
+ * also touch only a few pages.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,6 +44,12 @@
 #endif
 
 static const char whole_param[] = "/sys/module/svm_edu/parameters/whole_pasid_pages";
+static const char ceiling[] = "/sys/kernel/debug/x86/tlb_single_page_flush_ceiling";
+
+struct ranges {
+	unsigned int whole;
+	long ceiling;		/* -1: no such file */
+};
 
 /* CAP.WALK_CACHE of svm-edu0, from sysfs; false when unknown. */
 static bool walk_cache_present(void)
@@ -62,22 +70,40 @@ static bool walk_cache_present(void)
 	return caps & SVM_EDU_CAP_WALK_CACHE;
 }
 
-/* whole_pasid_pages 0 (every range flushed as a range); returns the old. */
-static unsigned int ranges_only(void)
+/*
+ * whole_pasid_pages 0 and the TLB flush ceiling 4096 pages: every flush of
+ * up to 16 MiB reaches the device as a range. Returns the old values.
+ */
+static struct ranges ranges_only(void)
 {
-	unsigned int old = module_param_uint("whole_pasid_pages", 64);
+	struct ranges old = {
+		.whole = module_param_uint("whole_pasid_pages", 64),
+		.ceiling = -1,
+	};
+	FILE *f = fopen(ceiling, "r");
 
+	if (f) {
+		if (fscanf(f, "%ld", &old.ceiling) != 1)
+			old.ceiling = -1;
+		fclose(f);
+	}
 	if (svmedu_write_file(whole_param, "0"))
 		diag("cannot set whole_pasid_pages to 0");
+	if (old.ceiling >= 0 && svmedu_write_file(ceiling, "4096"))
+		diag("cannot set %s", ceiling);
 	return old;
 }
 
-static void ranges_restore(unsigned int old)
+static void ranges_restore(struct ranges old)
 {
-	char v[16];
+	char v[24];
 
-	snprintf(v, sizeof(v), "%u", old);
+	snprintf(v, sizeof(v), "%u", old.whole);
 	svmedu_write_file(whole_param, v);
+	if (old.ceiling >= 0) {
+		snprintf(v, sizeof(v), "%ld", old.ceiling);
+		svmedu_write_file(ceiling, v);
+	}
 }
 
 /*
@@ -165,7 +191,7 @@ static int wc_verdict(struct ctx *c, struct wc_mark m, bool negative)
  */
 static int munmap_region(struct ctx *c, bool negative, size_t size)
 {
-	unsigned int old;
+	struct ranges old;
 	struct wc_mark m;
 	uint8_t *p, *q, *spacer, *tables;
 	int st, r = FAIL, i;
@@ -249,7 +275,7 @@ static int munmap_pud(struct ctx *c, bool negative)
 static int collapse(struct ctx *c, bool negative)
 {
 	struct svmedu_probe pr;
-	unsigned int old;
+	struct ranges old;
 	struct wc_mark m;
 	uint8_t *p;
 	int st, try, r = FAIL;
@@ -307,7 +333,7 @@ out:
  */
 static int mremap_move(struct ctx *c, bool negative)
 {
-	unsigned int old;
+	struct ranges old;
 	struct wc_mark m;
 	uint8_t *p, *q = NULL, *moved;
 	int st, r = FAIL;
@@ -418,7 +444,8 @@ static struct wc_child run_wc_child(uint8_t *at)
  * PASID and flushes it, exit_mmap then frees the page tables. The next
  * process that binds the same PASID (the lowest free one) DMAs at the same
  * address through page tables of its own: its walks must not start from
- * the dead process's entries.
+ * the dead process's entries. Negative control (keep_iotlb): no PASID
+ * command at release and bind, so the next owner's walks start from them.
  */
 static int exit_reuse(struct ctx *c, bool negative)
 {
@@ -458,10 +485,10 @@ static int exit_reuse(struct ctx *c, bool negative)
 }
 
 const struct scenario scen_walkcache[] = {
-	{ "wc-munmap-pmd", "walk cache: munmap of a whole 2 MiB region frees its page table (free_pgtables)", NULL, munmap_pmd, "x-walk-cache-keep" },
-	{ "wc-munmap-pud", "walk cache: munmap of a whole 1 GiB region frees its PTE and PMD tables", NULL, munmap_pud, "x-walk-cache-keep" },
-	{ "wc-collapse", "walk cache: MADV_COLLAPSE retracts the page table under a cached PDE", NULL, collapse, "x-walk-cache-keep" },
-	{ "wc-mremap", "walk cache: mremap moves a whole page table (move_normal_pmd)", NULL, mremap_move, "x-walk-cache-keep" },
-	{ "wc-exit", "walk cache: exit frees the page tables; the PASID's next owner walks its own", NULL, exit_reuse, "x-walk-cache-keep" },
+	{ "wc-munmap-pmd", "walk cache: munmap of a whole 2 MiB region frees its page table (free_pgtables)", NULL, munmap_pmd, "x-walk-cache-keep-on-range" },
+	{ "wc-munmap-pud", "walk cache: munmap of a whole 1 GiB region frees its PTE and PMD tables", NULL, munmap_pud, "x-walk-cache-keep-on-range" },
+	{ "wc-collapse", "walk cache: MADV_COLLAPSE retracts the page table under a cached PDE", NULL, collapse, "x-walk-cache-keep-on-range" },
+	{ "wc-mremap", "walk cache: mremap moves a whole page table (move_normal_pmd)", NULL, mremap_move, "x-walk-cache-keep-on-range" },
+	{ "wc-exit", "walk cache: exit frees the page tables; the PASID's next owner walks its own", "keep_iotlb", exit_reuse, NULL },
 	{ NULL }
 };

@@ -4,8 +4,8 @@
  * CAP, the invalidation semantics (PAGE drops the entries whose region
  * overlaps its range unless LEAF_ONLY, PASID the PASID's, GLOBAL all), the
  * checker for walks (a freed page table, a collapse into a huge page, a
- * reused PASID, fewer rights) under each policy, and the x-walk-cache-keep
- * test property.
+ * reused PASID, fewer rights) under each policy, and the
+ * x-walk-cache-keep-on-range test property.
  */
 #include <string.h>
 
@@ -231,10 +231,11 @@ static void test_invalidation(void)
     freed_table("GLOBAL", SVM_EDU_INV_GLOBAL, 0, false, false);
     freed_table("PASID_CACHE (leaves the walk cache)",
                 SVM_EDU_INV_PASID_CACHE, 0, false, true);
-    freed_table("x-walk-cache-keep: PAGE", SVM_EDU_INV_PAGE | 2 << 8, VA,
-                true, true);
-    freed_table("x-walk-cache-keep: PASID", SVM_EDU_INV_PASID, 0, true, true);
-    freed_table("x-walk-cache-keep: GLOBAL still empties it",
+    freed_table("x-walk-cache-keep-on-range: PAGE", SVM_EDU_INV_PAGE | 2 << 8,
+                VA, true, true);
+    freed_table("x-walk-cache-keep-on-range: PASID still drops",
+                SVM_EDU_INV_PASID, 0, true, false);
+    freed_table("x-walk-cache-keep-on-range: GLOBAL still empties it",
                 SVM_EDU_INV_GLOBAL, 0, true, false);
 }
 
