@@ -129,11 +129,21 @@ static inline uint64_t svm_edu_cpu_to_le64(uint64_t v) { return SVM_EDU_LE64(v);
 	X(INV_QUEUE, 12, "inv-queue") \
 	X(DMA, 13, "dma") \
 	X(PRQ, 14, "page-requests")		/* page requests */ \
-	X(BIND_GEN, 15, "binding-generations")	/* binding generations */
+	X(BIND_GEN, 15, "binding-generations")	/* binding generations */ \
+	X(WALK_CACHE, 16, "walk-cache")		/* paging-structure cache */
 
 #define SVM_EDU_CAP_ENUM_(id, bit, name)	SVM_EDU_CAP_##id = 1u << (bit),
 enum svm_edu_cap { SVM_EDU_CAPS(SVM_EDU_CAP_ENUM_) };
 #undef SVM_EDU_CAP_ENUM_
+
+/*
+ * With SVM_EDU_CAP_WALK_CACHE, CAP also gives the walk cache's geometry:
+ * how many upper levels it caches, counted from the PDE up (1: PDEs; 4:
+ * PDEs, PDPTEs, PML4Es and PML5Es), and its entries.
+ */
+#define SVM_EDU_CAP_WC_LEVELS(v)	(((v) >> 17) & 0x7u)	/* bits 19:17 */
+#define SVM_EDU_CAP_WC_ENTRIES(v)	(((v) >> 20) & 0xfffu)	/* bits 31:20 */
+#define SVM_EDU_WC_MAX_ENTRIES		4095
 
 /* SVM_EDU_REG_IOTLB_GEOM fields */
 #define SVM_EDU_IOTLB_GEOM_ENTRIES(v)	((v) & 0xffffu)
@@ -217,7 +227,10 @@ enum svm_edu_stale_policy {
  * held outside the IOTLB (a chunk's source or destination, the completion
  * record's address) used after an invalidation covering it had completed.
  * ENDED: an access for a binding that has ended: the descriptor's (or page
- * request's) generation is not the PASID entry's any more.
+ * request's) generation is not the PASID entry's any more. WALK: a walk
+ * that started from a walk-cache (upper-level) entry came out otherwise
+ * than a walk from the root: CACHED_PA is what it gave, FRESH_PA what the
+ * table gives now (~0: a fault).
  */
 #define SVM_EDU_STALE_INFO_BITS(X) \
 	X(WRITE, 0, "write")			/* access was a write */ \
@@ -226,7 +239,8 @@ enum svm_edu_stale_policy {
 	X(FEWER_RIGHTS, 3, "fewer-rights")	/* access not allowed */ \
 	X(CLEAN, 4, "clean")			/* write, D now clear */ \
 	X(HELD, 5, "held") \
-	X(ENDED, 6, "ended")
+	X(ENDED, 6, "ended") \
+	X(WALK, 7, "walk")			/* a walk-cache entry */
 
 #define SVM_EDU_STALE_INFO_ENUM_(id, bit, name) \
 	SVM_EDU_STALE_INFO_##id = 1u << (bit),
@@ -270,7 +284,9 @@ enum svm_edu_stale_info { SVM_EDU_STALE_INFO_BITS(SVM_EDU_STALE_INFO_ENUM_) };
 	X(PRQ_OVERFLOWS, prq_overflows)	/* faults with the PRQ full */ \
 	X(INV_BUSY_NS, inv_busy_ns)	/* host ns spent invalidating */ \
 	X(DESC_ABORTED, desc_aborted)	/* binding ended: not executed */ \
-	X(PRQ_WAIT_NS, prq_wait_ns)	/* host ns page requests waited */
+	X(PRQ_WAIT_NS, prq_wait_ns)	/* host ns page requests waited */ \
+	X(WALK_CACHE_HITS, walk_cache_hits)	/* walks started from it */ \
+	X(WALK_CACHE_STALE, walk_cache_stale)	/* stale walk-cache uses */
 
 #define SVM_EDU_CNT_ENUM_(id, name)	SVM_EDU_CNT_##id,
 enum svm_edu_counter {
@@ -408,6 +424,13 @@ enum svm_edu_completion_status {
 #define SVM_EDU_INV_CMD_TYPE(v)		((v) & 0xffu)
 #define SVM_EDU_INV_CMD_ORDER(v)	(((v) >> 8) & 0x3fu)
 #define SVM_EDU_INV_CMD_ALL_PASIDS	(1u << 16)	/* PASID_CACHE */
+/*
+ * PAGE: drop leaf (IOTLB) entries only, keep the walk cache's (VT-d's
+ * invalidation hint): only when no page-table page of the range was freed
+ * or replaced. Without it a PAGE command also drops every walk-cache entry
+ * whose region overlaps the range.
+ */
+#define SVM_EDU_INV_CMD_LEAF_ONLY	(1u << 19)
 #define SVM_EDU_INV_ORDER_MAX		36		/* 2^36 pages */
 
 /* Invalidation queue descriptor (32 bytes) */

@@ -58,6 +58,12 @@ const char *svm_edu_core_check_config(const SvmEduConfig *cfg)
     if (cfg->pasid_bits < 1 || cfg->pasid_bits > SVM_EDU_MAX_PASID_BITS) {
         return "pasid-bits must be between 1 and 20";
     }
+    if (cfg->wc_entries > SVM_EDU_WC_MAX_ENTRIES) {
+        return "walk-cache-entries must be at most 4095 (0: no walk cache)";
+    }
+    if (cfg->wc_entries && (cfg->wc_levels < 1 || cfg->wc_levels > 4)) {
+        return "walk-cache-levels must be between 1 and 4";
+    }
     if (cfg->stale_policy > SVM_EDU_STALE_USE) {
         return "stale-check must be off, report, abort or use-stale";
     }
@@ -77,7 +83,10 @@ int svm_edu_core_init(SvmEduCore *s, const SvmEduConfig *cfg,
     s->opaque = opaque;
     s->iotlb_sets = cfg->iotlb_entries / cfg->iotlb_ways;
     s->iotlb = calloc(cfg->iotlb_entries, sizeof(*s->iotlb));
-    if (!s->iotlb) {
+    s->wc = calloc(cfg->wc_entries ? cfg->wc_entries : 1, sizeof(*s->wc));
+    if (!s->iotlb || !s->wc) {
+        free(s->iotlb);
+        free(s->wc);
         return -1;
     }
     pthread_mutex_init(&s->lock, NULL);
@@ -92,6 +101,8 @@ void svm_edu_core_destroy(SvmEduCore *s)
     pthread_mutex_destroy(&s->lock);
     free(s->iotlb);
     s->iotlb = NULL;
+    free(s->wc);
+    s->wc = NULL;
 }
 
 void svm_edu_core_reset_locked(SvmEduCore *s)
@@ -105,6 +116,9 @@ void svm_edu_core_reset_locked(SvmEduCore *s)
     pthread_cond_broadcast(&s->work);  /* a parked descriptor gives up */
     memset(s->iotlb, 0, s->cfg.iotlb_entries * sizeof(*s->iotlb));
     s->iotlb_stamp = 0;
+    memset(s->wc, 0, s->cfg.wc_entries * sizeof(*s->wc));
+    s->wc_stamp = 0;
+    memset(s->wc_mru, 0, sizeof(s->wc_mru));
     memset(s->pasid_cache, 0, sizeof(s->pasid_cache));
     memset(s->held, 0, sizeof(s->held));
     memset(s->counters, 0, sizeof(s->counters));

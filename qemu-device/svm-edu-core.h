@@ -36,6 +36,8 @@
 #define SVM_EDU_PASID_CACHE_SIZE    16
 #define SVM_EDU_RING_MAX            4096
 #define SVM_EDU_PAGE_SIZE           4096ull
+/* Walk-cache entries remembered as most recently used. */
+#define SVM_EDU_WC_MRU              2
 /* Walk restarts allowed when the guest changes an entry under a cmpxchg. */
 #define SVM_EDU_WALK_RETRIES        16
 
@@ -81,6 +83,12 @@ typedef struct SvmEduConfig {
     uint32_t prq_group;
     uint32_t stale_policy;  /* SVM_EDU_STALE_*, the reset value */
     /*
+     * Walk (paging-structure) cache: entries (0: none) and how many upper
+     * levels it holds, from the PDE up (1..4).
+     */
+    uint32_t wc_entries;
+    uint32_t wc_levels;
+    /*
      * Test knobs that bring back old, wrong behaviour so that the checker
      * can be shown to catch it (QEMU properties x-keep-src-across-prq and
      * x-run-ended-binding):
@@ -89,6 +97,9 @@ typedef struct SvmEduConfig {
      * - run_ended_binding: a descriptor whose binding generation is not the
      *   PASID entry's any more runs under the PASID's current binding
      *   instead of being aborted.
+     * - wc_keep (x-walk-cache-keep-on-range): PAGE commands drop IOTLB
+     *   entries only and leave the walk cache alone, as if every one had
+     *   LEAF_ONLY (PASID, GLOBAL and reset still empty it).
      * And one that breaks the device on purpose, to prove what the driver
      * does when the device stops answering (x-iq-stall-addr):
      * - iq_stall_addr: when the invalidation queue reaches a PAGE command
@@ -98,8 +109,27 @@ typedef struct SvmEduConfig {
      */
     bool keep_src_across_prq;
     bool run_ended_binding;
+    bool wc_keep;
     uint64_t iq_stall_addr;
 } SvmEduConfig;
+
+/*
+ * A walk-cache entry: a present, non-leaf paging entry of level @level
+ * (2 PDE .. 5 PML5E) that a translating walk read, tagged with the PASID
+ * and the region of virtual addresses it maps (va >> (12 + 9 * (level -
+ * 1))). A walk that finds one starts at the table it points to.
+ */
+typedef struct SvmEduWcEntry {
+    bool valid;
+    bool la57;              /* read through a 5-level table */
+    bool user;              /* U/S set from the root through this entry */
+    bool rw;                /* R/W set from the root through this entry */
+    uint8_t level;
+    uint32_t pasid;
+    uint64_t tag;
+    uint64_t table;         /* the next level's table */
+    uint64_t stamp;         /* last use, for LRU */
+} SvmEduWcEntry;
 
 typedef struct SvmEduIotlbEntry {
     bool valid;
@@ -217,6 +247,10 @@ typedef struct SvmEduCore {
 
     /* Caches */
     SvmEduIotlbEntry *iotlb;    /* sets * ways, set-major */
+    SvmEduWcEntry *wc;          /* walk cache, fully associative */
+    uint64_t wc_stamp;
+    /* The PDE entries used last, looked at first (a DMA's two streams). */
+    uint32_t wc_mru[SVM_EDU_WC_MRU];
     uint32_t iotlb_sets;
     uint64_t iotlb_stamp;
     SvmEduPasidEntry pasid_cache[SVM_EDU_PASID_CACHE_SIZE];
@@ -255,6 +289,8 @@ typedef struct SvmEduWalk {
     uint8_t pgsz;           /* SVM_EDU_PGSZ_* of the leaf */
     bool writable;          /* a write may use this translation now */
     uint64_t pa;            /* leaf frame, aligned to the page size */
+    /* A stale walk-cache entry under the abort policy: nothing walked. */
+    bool stale_abort;
 } SvmEduWalk;
 
 
@@ -292,6 +328,21 @@ bool svm_edu_canonical(uint64_t va, bool la57);
 void svm_edu_walk(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
                   bool write, bool set_ad, SvmEduWalk *w);
 
+/*
+ * svm-edu-walkcache.c: the walk (paging-structure) cache. Lock held.
+ * Lookup: the deepest entry of @pasid that maps @va, NULL when none (or
+ * no walk cache).
+ */
+const SvmEduWcEntry *svm_edu_wc_lookup(SvmEduCore *s, uint32_t pasid,
+                                       bool la57, uint64_t va);
+void svm_edu_wc_fill(SvmEduCore *s, uint32_t pasid, bool la57, unsigned level,
+                     uint64_t va, uint64_t table, bool user, bool rw);
+/* Drop @pasid's entries whose region overlaps [va, va + len); how many. */
+uint64_t svm_edu_wc_inv_range(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                              uint64_t len);
+uint64_t svm_edu_wc_inv_pasid(SvmEduCore *s, uint32_t pasid);
+uint64_t svm_edu_wc_inv_all(SvmEduCore *s);
+
 /* svm-edu-iotlb.c: IOTLB and PASID cache */
 SvmEduIotlbEntry *svm_edu_iotlb_lookup(SvmEduCore *s, uint32_t pasid,
                                        uint64_t va, bool touch);
@@ -319,6 +370,12 @@ void svm_edu_pasid_cache_inv(SvmEduCore *s, uint32_t pasid, bool all);
  */
 int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
                       bool write, uint64_t *pa, uint32_t *fault);
+/*
+ * Count and log a stale use (counter STALE, STALE_COUNT, the stale log,
+ * the trace point).
+ */
+void svm_edu_log_stale(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                       uint64_t cached_pa, uint64_t fresh_pa, uint32_t info);
 /* Record @pa as the held translation @h of @va; lock held. */
 void svm_edu_held_set(SvmEduHeld *h, uint32_t pasid, uint64_t va,
                       uint64_t pa);

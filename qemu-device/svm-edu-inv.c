@@ -11,6 +11,11 @@
  * held translations it covers killed, and the stale checker judges any
  * later use of one (the engine itself translates again after a wait).
  *
+ * The walk cache (svm-edu-walkcache.c): PAGE drops the PASID's entries
+ * whose region overlaps the range, unless the command has LEAF_ONLY; PASID
+ * drops the PASID's entries, GLOBAL all. The test property
+ * x-walk-cache-keep-on-range makes PAGE leave the walk cache alone.
+ *
  * The test property x-iq-stall-addr makes the queue stop at a PAGE command
  * covering one address until reset: a device that never answers a WAIT,
  * for the driver's fence (issue 13, finding 8).
@@ -20,7 +25,7 @@
 #include "svm-edu-core.h"
 
 static bool inv_page(SvmEduCore *s, uint32_t pasid, uint64_t addr,
-                     unsigned order)
+                     unsigned order, bool leaf_only)
 {
     uint64_t len;
 
@@ -34,6 +39,9 @@ static bool inv_page(SvmEduCore *s, uint32_t pasid, uint64_t addr,
     s->counters[SVM_EDU_CNT_INV_PAGE]++;
     s->counters[SVM_EDU_CNT_INV_DROPPED] +=
         svm_edu_iotlb_inv_range(s, pasid, addr, len);
+    if (!leaf_only && !s->cfg.wc_keep) {
+        svm_edu_wc_inv_range(s, pasid, addr, len);
+    }
     svm_edu_held_kill(s, false, pasid, addr, len);
     return true;
 }
@@ -68,17 +76,20 @@ bool svm_edu_inv_exec(SvmEduCore *s, uint32_t cmd, uint32_t pasid,
     svm_edu_trace_invalidate(type, pasid, addr, SVM_EDU_INV_CMD_ORDER(cmd));
     switch (type) {
     case SVM_EDU_INV_PAGE:
-        ok = inv_page(s, pasid, addr, SVM_EDU_INV_CMD_ORDER(cmd));
+        ok = inv_page(s, pasid, addr, SVM_EDU_INV_CMD_ORDER(cmd),
+                      cmd & SVM_EDU_INV_CMD_LEAF_ONLY);
         break;
     case SVM_EDU_INV_PASID:
         s->counters[SVM_EDU_CNT_INV_PASID]++;
         s->counters[SVM_EDU_CNT_INV_DROPPED] +=
             svm_edu_iotlb_inv_pasid(s, pasid);
+        svm_edu_wc_inv_pasid(s, pasid);
         svm_edu_held_kill(s, false, pasid, 0, 0);
         break;
     case SVM_EDU_INV_GLOBAL:
         s->counters[SVM_EDU_CNT_INV_GLOBAL]++;
         s->counters[SVM_EDU_CNT_INV_DROPPED] += svm_edu_iotlb_inv_all(s);
+        svm_edu_wc_inv_all(s);
         svm_edu_held_kill(s, true, 0, 0, 0);
         break;
     case SVM_EDU_INV_PASID_CACHE:

@@ -2,8 +2,8 @@
  * svm-edu device core: the IOTLB (PASID-tagged, page-size aware,
  * set-associative, LRU) and the PASID-entry cache.
  *
- * Only leaf translations are cached, never paging-structure entries: Linux
- * frees page-table pages without telling secondary TLBs.
+ * The IOTLB caches leaf translations; upper-level entries are the walk
+ * cache's (svm-edu-walkcache.c).
  *
  * SPDX-License-Identifier: MIT
  */

@@ -24,6 +24,11 @@ static uint64_t read_cap(SvmEduCore *s, uint32_t off)
     if (s->cfg.la57) {
         cap |= SVM_EDU_CAP_LA57;
     }
+    if (s->cfg.wc_entries) {
+        cap |= SVM_EDU_CAP_WALK_CACHE |
+               (uint64_t)(s->cfg.wc_levels & 0x7) << 17 |
+               (uint64_t)(s->cfg.wc_entries & 0xfff) << 20;
+    }
     return cap;
 }
 
@@ -224,7 +229,8 @@ static void write_prq_head(SvmEduCore *s, uint64_t val)
 #define CAP_DEFAULT     (20 | SVM_EDU_CAP_LA57 | SVM_EDU_CAP_PG1G | \
                          SVM_EDU_CAP_IOTLB | SVM_EDU_CAP_STALE_CHECK | \
                          SVM_EDU_CAP_INV_QUEUE | SVM_EDU_CAP_DMA | \
-                         SVM_EDU_CAP_PRQ | SVM_EDU_CAP_BIND_GEN)
+                         SVM_EDU_CAP_PRQ | SVM_EDU_CAP_BIND_GEN | \
+                         SVM_EDU_CAP_WALK_CACHE | 4 << 17 | 64 << 20)
 #define GEOM_DEFAULT    (64 | 4 << 16)
 
 const SvmEduRegInfo svm_edu_regs[] = {

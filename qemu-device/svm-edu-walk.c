@@ -2,6 +2,11 @@
  * svm-edu device core: x86-64 first-level page walk (4 or 5 levels,
  * 4 KiB / 2 MiB / 1 GiB leaves), as the CPU does it for a user-mode access.
  *
+ * The device's own walks start from the walk cache (svm-edu-walkcache.c)
+ * when it holds an upper-level entry for the address, and leave the upper
+ * entries they read there when they translate. The stale checker compares
+ * the outcome of such a walk with a walk from the root (wc_walk_stale()).
+ *
  * SPDX-License-Identifier: MIT
  */
 #include "svm-edu-core.h"
@@ -31,6 +36,8 @@ bool svm_edu_canonical(uint64_t va, bool la57)
 
 typedef struct WalkPath {
     unsigned levels_used;
+    unsigned top;           /* level of val[0] (below a walk-cache entry) */
+    bool top_user, top_rw;  /* U/S and R/W of the levels above val[0] */
     uint64_t addr[5];       /* where each entry was read, top level first */
     uint64_t val[5];
 } WalkPath;
@@ -48,27 +55,73 @@ static bool read_entry(SvmEduCore *s, uint64_t addr, uint64_t *val,
     return true;
 }
 
+/* Where a walk starts: the root, or the table a walk-cache entry gives. */
+typedef struct WalkStart {
+    unsigned level;         /* of the first entry to read */
+    uint64_t table;
+    bool user, rw;          /* U/S and R/W of the levels above it */
+} WalkStart;
+
+/*
+ * Start @va's walk from the walk cache. Returns false when the walk starts
+ * at the root; true with @st from the deepest cached entry that maps @va.
+ */
+static bool wc_start(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
+                     WalkStart *st)
+{
+    bool la57 = pe->flags & SVM_EDU_PE_LA57;
+    const SvmEduWcEntry *e = svm_edu_wc_lookup(s, pe->pasid, la57, va);
+
+    if (!e) {
+        return false;   /* a miss: WALKS - WALK_CACHE_HITS counts them */
+    }
+    s->counters[SVM_EDU_CNT_WALK_CACHE_HITS]++;
+    st->level = e->level - 1;
+    st->table = e->table;
+    st->user = e->user;
+    st->rw = e->rw;
+    return true;
+}
+
 /*
  * Read-only walk: fills @w (fault or leaf) and @path. @count: account the
- * entry reads (not for the checker's ground-truth walks).
+ * entry reads (not for the checker's ground-truth walks). @cached: start
+ * from the walk cache (the device's own walks); @hit: whether it did.
  */
 static void walk_once(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
-                      bool write, bool count, SvmEduWalk *w, WalkPath *path)
+                      bool write, bool count, bool cached, SvmEduWalk *w,
+                      WalkPath *path, bool *hit)
 {
     bool la57 = pe->flags & SVM_EDU_PE_LA57;
     unsigned levels = la57 ? 5 : 4;
     uint64_t table = pe->pgd & SVM_EDU_PE_PGD_MASK;
     bool user = true, rw = true;
-    unsigned lvl;
+    unsigned lvl = levels;
+    WalkStart st;
 
     w->fault = 0;
     w->writable = false;
+    w->stale_abort = false;
+    w->pgsz = SVM_EDU_PGSZ_4K;
+    w->pa = 0;
     path->levels_used = 0;
+    path->top = levels;
+    path->top_user = path->top_rw = true;
     if (!svm_edu_canonical(va, la57)) {
         w->fault = SVM_EDU_FAULT_NON_CANONICAL;
         return;
     }
-    for (lvl = levels; lvl >= 1; lvl--) {
+    *hit = cached && wc_start(s, pe, va, &st);
+    if (*hit) {
+        lvl = st.level;
+        table = st.table;
+        user = st.user;
+        rw = st.rw;
+    }
+    path->top = lvl;
+    path->top_user = user;
+    path->top_rw = rw;
+    for (; lvl >= 1; lvl--) {
         unsigned shift = 12 + 9 * (lvl - 1);
         uint64_t addr = table + ((va >> shift) & 511) * 8;
         uint64_t e;
@@ -148,17 +201,97 @@ static bool set_ad_bits(SvmEduCore *s, WalkPath *path, bool write)
     return true;
 }
 
+/*
+ * A walk translated @va: its present, non-leaf entries go into the walk
+ * cache, with the rights of the levels from the root down to each.
+ */
+static void wc_fill_path(SvmEduCore *s, const SvmEduPasidEntry *pe,
+                         uint64_t va, const WalkPath *path)
+{
+    bool user = path->top_user, rw = path->top_rw;
+    unsigned i;
+
+    for (i = 0; i + 1 < path->levels_used; i++) {
+        user = user && (path->val[i] & PTE_US);
+        rw = rw && (path->val[i] & PTE_RW);
+        svm_edu_wc_fill(s, pe->pasid, pe->flags & SVM_EDU_PE_LA57,
+                        path->top - i, va, path->val[i] & PTE_ADDR, user, rw);
+    }
+}
+
+/* Physical address of @va by @w, or all ones when @w faulted. */
+static uint64_t walk_pa(const SvmEduWalk *w, uint64_t va)
+{
+    if (w->fault) {
+        return SVM_EDU_STALE_NOT_PRESENT_PA;
+    }
+    return w->pa + (va & (svm_edu_page_size(w->pgsz) - 1));
+}
+
+/*
+ * Checker, item 4: the walk @w started from a walk-cache entry; compare its
+ * outcome with a read-only walk from the root (not counted). Stale, and
+ * logged, when they differ: the cached path translates what the table does
+ * not (NOT_PRESENT, FEWER_RIGHTS), to another frame, or faults where the
+ * table translates (OTHER_FRAME). Both faulting is not stale: no access
+ * follows (a table unlinked but not yet flushed, still all not-present).
+ */
+static bool wc_walk_stale(SvmEduCore *s, const SvmEduPasidEntry *pe,
+                          uint64_t va, bool write, const SvmEduWalk *w)
+{
+    uint32_t info = SVM_EDU_STALE_INFO_WALK |
+                    (write ? SVM_EDU_STALE_INFO_WRITE : 0);
+    SvmEduWalk fresh;
+    WalkPath path;
+    bool hit;
+
+    walk_once(s, pe, va, write, false, false, &fresh, &path, &hit);
+    if (w->fault && fresh.fault) {
+        return false;
+    }
+    if (!w->fault && (fresh.fault & SVM_EDU_FAULT_NOT_PRESENT)) {
+        info |= SVM_EDU_STALE_INFO_NOT_PRESENT;
+    } else if (!w->fault && fresh.fault) {
+        info |= SVM_EDU_STALE_INFO_FEWER_RIGHTS;
+    } else if (walk_pa(w, va) != walk_pa(&fresh, va)) {
+        info |= SVM_EDU_STALE_INFO_OTHER_FRAME;
+    } else {
+        return false;
+    }
+    s->counters[SVM_EDU_CNT_WALK_CACHE_STALE]++;
+    svm_edu_log_stale(s, pe->pasid, va, walk_pa(w, va), walk_pa(&fresh, va),
+                      info);
+    return true;
+}
+
 void svm_edu_walk(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
                   bool write, bool set_ad, SvmEduWalk *w)
 {
+    /* Only the device's own walks use the walk cache, never the checker's. */
+    bool cached = set_ad && s->cfg.wc_entries, hit;
     WalkPath path;
     unsigned tries;
 
     /* Only the device's own walks count; the checker's are not its work. */
     s->counters[SVM_EDU_CNT_WALKS] += set_ad;
     for (tries = 0; tries < SVM_EDU_WALK_RETRIES; tries++) {
-        walk_once(s, pe, va, write, set_ad, w, &path);
-        if (w->fault || !set_ad || !(pe->flags & SVM_EDU_PE_AD)) {
+        walk_once(s, pe, va, write, set_ad, cached, w, &path, &hit);
+        /* Judged before any A/D update through the cached path. */
+        if (hit && s->stale_policy != SVM_EDU_STALE_OFF &&
+            wc_walk_stale(s, pe, va, write, w)) {
+            if (s->stale_policy == SVM_EDU_STALE_ABORT) {
+                w->stale_abort = true;
+                break;
+            }
+            if (s->stale_policy == SVM_EDU_STALE_REPORT) {
+                /* Forget what the walk cache has of @va: from the root. */
+                svm_edu_wc_inv_range(s, pe->pasid, va, 1);
+                walk_once(s, pe, va, write, set_ad, false, w, &path, &hit);
+            }
+            /* use-stale: the cached path's outcome, as hardware would. */
+        }
+        if (w->fault || w->stale_abort || !set_ad ||
+            !(pe->flags & SVM_EDU_PE_AD)) {
             break;
         }
         if (set_ad_bits(s, &path, write)) {
@@ -170,6 +303,14 @@ void svm_edu_walk(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
     if (tries == SVM_EDU_WALK_RETRIES) {
         /* The guest keeps changing this table: give up on this access. */
         w->fault = SVM_EDU_FAULT_BAD_TABLE;
+    }
+    /*
+     * Only a walk that translates fills the walk cache: a walk that faults
+     * below a table the kernel is about to free (after its flush) leaves
+     * nothing that points to it.
+     */
+    if (cached && !w->fault && !w->stale_abort) {
+        wc_fill_path(s, pe, va, &path);
     }
     svm_edu_trace_walk(pe->pasid, va, w->pa,
                        w->fault ? 0 : svm_edu_page_size(w->pgsz), w->fault);

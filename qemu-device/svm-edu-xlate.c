@@ -55,8 +55,8 @@ static void count_fault(SvmEduCore *s, uint32_t fault)
     }
 }
 
-static void log_stale(SvmEduCore *s, uint32_t pasid, uint64_t va,
-                      uint64_t cached_pa, uint64_t fresh_pa, uint32_t info)
+void svm_edu_log_stale(SvmEduCore *s, uint32_t pasid, uint64_t va,
+                       uint64_t cached_pa, uint64_t fresh_pa, uint32_t info)
 {
     SvmEduStaleEvent *ev;
 
@@ -101,7 +101,7 @@ static bool check_stale(SvmEduCore *s, const SvmEduPasidEntry *pe,
     if (!(info & ~SVM_EDU_STALE_INFO_WRITE)) {
         return false;
     }
-    log_stale(s, pe->pasid, va, cached_pa, fresh_pa, info);
+    svm_edu_log_stale(s, pe->pasid, va, cached_pa, fresh_pa, info);
     return true;
 }
 
@@ -148,6 +148,9 @@ int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
     s->counters[SVM_EDU_CNT_IOTLB_MISSES]++;
     svm_edu_trace_iotlb_miss(pasid, va);
     svm_edu_walk(s, pe, va, write, true, &w);
+    if (w.stale_abort) {
+        return SVM_EDU_CS_STALE_ABORT;
+    }
     if (w.fault) {
         *fault = w.fault | (write ? SVM_EDU_FAULT_WRITE : 0);
         count_fault(s, w.fault);
@@ -218,8 +221,9 @@ int svm_edu_held_use(SvmEduCore *s, SvmEduHeld *h, uint64_t va, bool write)
      * Stale by time, not by content: even if the table maps the same frame
      * again, the driver was told no access would use this translation.
      */
-    log_stale(s, h->pasid, va, pa, fresh_pa(s, h->pasid, va, write),
-              SVM_EDU_STALE_INFO_HELD | (write ? SVM_EDU_STALE_INFO_WRITE : 0));
+    svm_edu_log_stale(s, h->pasid, va, pa, fresh_pa(s, h->pasid, va, write),
+                      SVM_EDU_STALE_INFO_HELD |
+                      (write ? SVM_EDU_STALE_INFO_WRITE : 0));
     switch (s->stale_policy) {
     case SVM_EDU_STALE_ABORT:
         return SVM_EDU_CS_STALE_ABORT;
@@ -239,9 +243,9 @@ int svm_edu_ended_use(SvmEduCore *s, uint32_t pasid, uint64_t va,
         return SVM_EDU_CS_SUCCESS;
     }
     /* The descriptor's own binding has no translation of anything now. */
-    log_stale(s, pasid, va, pa, SVM_EDU_STALE_NOT_PRESENT_PA,
-              SVM_EDU_STALE_INFO_ENDED |
-              (write ? SVM_EDU_STALE_INFO_WRITE : 0));
+    svm_edu_log_stale(s, pasid, va, pa, SVM_EDU_STALE_NOT_PRESENT_PA,
+                      SVM_EDU_STALE_INFO_ENDED |
+                      (write ? SVM_EDU_STALE_INFO_WRITE : 0));
     return s->stale_policy == SVM_EDU_STALE_ABORT ? SVM_EDU_CS_STALE_ABORT :
                                                     SVM_EDU_CS_SUCCESS;
 }

@@ -379,6 +379,8 @@ static const Property svm_edu_properties[] = {
     DEFINE_PROP_BOOL("la57", SvmEduState, cfg.la57, true),
     DEFINE_PROP_UINT32("prq-group", SvmEduState, cfg.prq_group, 16),
     DEFINE_PROP_STRING("stale-check", SvmEduState, stale_check),
+    DEFINE_PROP_UINT32("walk-cache-entries", SvmEduState, cfg.wc_entries, 64),
+    DEFINE_PROP_UINT32("walk-cache-levels", SvmEduState, cfg.wc_levels, 4),
     /*
      * Test knobs, off by default: each brings back a fixed bug so that a
      * test can show the stale checker catching it (docs/hw-spec.md).
@@ -387,6 +389,9 @@ static const Property svm_edu_properties[] = {
                      cfg.keep_src_across_prq, false),
     DEFINE_PROP_BOOL("x-run-ended-binding", SvmEduState,
                      cfg.run_ended_binding, false),
+    /* PAGE commands leave the walk cache alone (as with LEAF_ONLY). */
+    DEFINE_PROP_BOOL("x-walk-cache-keep-on-range", SvmEduState, cfg.wc_keep,
+                     false),
     /*
      * Not an old behaviour but a broken device: the invalidation queue
      * stops at a PAGE command covering this address until reset (0: off).

@@ -95,10 +95,11 @@ style_suites() {
 # The QEMU versions to test: both unless SVM_TEST_QEMUS narrows it.
 SVM_TEST_QEMUS=${SVM_TEST_QEMUS:-7.2 10}
 qemu_out_name() { case $1 in 7.2) echo qemu ;; *) echo "qemu-$1" ;; esac; }
-# Device properties that bring back the behaviours issue 13 fixed, and a
+# Device properties that bring back the behaviours issue 13 fixed, a
 # device whose invalidation queue stops at one address (lc-wait-timeout;
-# the address is scen_lc_fence.c's, 'svm-dma-test --list' shows it).
-DEVICE_NEGATIVE_PROPS=x-keep-src-across-prq=on,x-run-ended-binding=on,x-iq-stall-addr=0x10badf00d000
+# the address is scen_lc_fence.c's, 'svm-dma-test --list' shows it), and
+# a walk cache that PAGE commands leave alone (the wc- scenarios).
+DEVICE_NEGATIVE_PROPS=x-keep-src-across-prq=on,x-run-ended-binding=on,x-iq-stall-addr=0x10badf00d000,x-walk-cache-keep-on-range=on
 matrix=0
 if [ "${1:-}" = --matrix ]; then
 	matrix=1

@@ -63,6 +63,8 @@ extern const struct scenario scen_basic[], scen_unmap[], scen_exit[],
 	scen_badinput[], scen_cow[], scen_prot[], scen_numa[], scen_huge[],
 	scen_ksm[], scen_zap[], scen_fault[], scen_isolation[], scen_lifecycle[],
 	scen_lc_prq[], scen_lc_entry[], scen_lc_iq[], scen_lc_fence[], scen_ranges[];
+/* scen_walkcache.c: page tables freed or moved under the walk cache */
+extern const struct scenario scen_walkcache[];
 
 /* --remove-test (remove.c), --ioctl-fuzz and --kill-storm (robust.c) */
 int remove_test(void);

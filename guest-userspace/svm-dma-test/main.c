@@ -28,6 +28,7 @@ static const struct scenario *const groups[] = {
 	scen_ksm, scen_zap, scen_exit, scen_fault, scen_badinput, scen_isolation,
 	scen_lifecycle, scen_lc_prq, scen_lc_entry, scen_lc_iq,
 	scen_lc_fence, scen_ranges,
+	scen_walkcache,
 };
 
 #define for_each_scenario(s)						\

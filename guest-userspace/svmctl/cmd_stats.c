@@ -125,6 +125,14 @@ static void stats_one(struct pci_dev *dev, void *arg)
 			       "%" PRIu64 " stale accesses\n",
 			       100.0 * hits / (hits + misses), hits, hits + misses,
 			       find(hw, nh, "stale"));
+		/* Every walk either starts from the walk cache or misses it. */
+		hits = find(hw, nh, "walk_cache_hits");
+		misses = find(hw, nh, "walks");
+		if (hits && misses >= hits)
+			printf("  walk-cache hit ratio %.2f %% (%" PRIu64 " of %"
+			       PRIu64 " walks), %" PRIu64 " stale walk uses\n",
+			       100.0 * hits / misses, hits, misses,
+			       find(hw, nh, "walk_cache_stale"));
 	}
 	o->shown++;
 }

@@ -61,6 +61,16 @@ static void check_invariants(FakeGuest *fg)
 
     assert(s->sq_size == 0 || s->sq_head < s->sq_size ||
            s->sq_size > SVM_EDU_RING_MAX || (s->sq_size & (s->sq_size - 1)));
+    /* Walk-cache entries: an upper level the property allows. */
+    for (i = 0; i < s->cfg.wc_entries; i++) {
+        const SvmEduWcEntry *e = &s->wc[i];
+
+        if (e->valid) {
+            assert(e->level >= 2 && e->level <= 1 + s->cfg.wc_levels);
+            assert(e->level <= (e->la57 ? 5 : 4));
+            assert(!(e->table & 0xfff));
+        }
+    }
     for (i = 0; i < s->cfg.iotlb_entries; i++) {
         const SvmEduIotlbEntry *e = &s->iotlb[i];
 
@@ -88,11 +98,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned ops;
     uint32_t i;
     uint8_t knobs = take(&in, 1);
+    uint8_t wc = take(&in, 1);
 
     cfg.stale_policy = knobs & 3;
     cfg.keep_src_across_prq = knobs & 4;
     cfg.run_ended_binding = knobs & 8;
     cfg.iq_stall_addr = (knobs & 16) ? VA + 0x1000 : 0;
+    /* The walk cache: on unless bit 0; small, to be evicted from. */
+    cfg.wc_entries = (wc & 1) ? 0 : 1u << (wc >> 1 & 3);
+    cfg.wc_levels = 1 + (wc >> 3 & 3);
+    cfg.wc_keep = wc & 32;
     fg_ram_size = FG_FRAMES + 64 * 4096;    /* enough for this process */
     fg_init(&fg, &cfg);
     fg_enable(&fg);
@@ -141,6 +156,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fg_set_reg(&fg, SVM_EDU_REG_INV_CMD, SVM_EDU_INV_GLOBAL);
             for (i = 0; i < cfg.iotlb_entries; i++) {
                 assert(!fg.core.iotlb[i].valid);
+            }
+            for (i = 0; i < cfg.wc_entries; i++) {
+                assert(!fg.core.wc[i].valid);
             }
             break;
         }

@@ -349,6 +349,83 @@ static void test_stale_until_invalidation(void)
     teardown(&f);
 }
 
+/* Address of the PDE of @va (the tables exist). */
+static uint64_t pde_of(Fixture *f, uint64_t va)
+{
+    uint64_t table = f->root;
+    int level;
+
+    for (level = 4; level > 2; level--) {
+        uint64_t at = table + ((va >> (12 + 9 * (level - 1))) & 511) * 8;
+
+        table = qtest_readq(f->qts, at) & PTE_ADDR;
+    }
+    return table + ((va >> 21) & 511) * 8;
+}
+
+/*
+ * The walk cache: CAP, hits, and a page table freed and replaced under a
+ * cached PDE: a PAGE command over the range drops the PDE, a LEAF_ONLY one
+ * leaves it and the next walk through it is a stale walk use.
+ */
+static void walk_cache_case(bool leaf_only)
+{
+    uint64_t va = VA + (1ull << 30), cap, pde, old_table, fresh;
+    Fixture f;
+    int i;
+
+    setup(&f, "");
+    cap = rd64(&f, SVM_EDU_REG_CAP);
+    g_assert_true(cap & SVM_EDU_CAP_WALK_CACHE);
+    g_assert_cmpuint(SVM_EDU_CAP_WC_LEVELS(cap), ==, 4);
+    g_assert_cmpuint(SVM_EDU_CAP_WC_ENTRIES(cap), ==, 64);
+    for (i = 0; i < 4; i++) {
+        map4k(&f, va + i * 4096ull, alloc_frame(&f), USER_RW);
+    }
+    g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, va, 2 * 4096,
+                            0x1111111111111111ull), ==, SVM_EDU_CS_SUCCESS);
+    g_assert_cmpuint(counter(&f, SVM_EDU_CNT_WALK_CACHE_HITS), >=, 1);
+
+    /* free_pgtables and a new mapping: another table, other frames */
+    pde = pde_of(&f, va);
+    old_table = qtest_readq(f.qts, pde) & PTE_ADDR;
+    qtest_memset(f.qts, old_table, 0, 4096);
+    qtest_writeq(f.qts, pde, 0);
+    fresh = alloc_frame(&f);
+    map4k(&f, va + 2 * 4096, fresh, USER_RW);
+    invalidate(&f, SVM_EDU_INV_PAGE | 2 << 8 |
+               (leaf_only ? SVM_EDU_INV_CMD_LEAF_ONLY : 0), va);
+    g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, va + 2 * 4096, 64,
+                            0x2222222222222222ull), ==, SVM_EDU_CS_SUCCESS);
+    g_assert_cmphex(qtest_readq(f.qts, fresh), ==, 0x2222222222222222ull);
+    g_assert_cmpuint(counter(&f, SVM_EDU_CNT_WALK_CACHE_STALE), ==, leaf_only);
+    g_assert_cmpuint(counter(&f, SVM_EDU_CNT_STALE), ==, leaf_only);
+    teardown(&f);
+}
+
+static void test_walk_cache(void)
+{
+    walk_cache_case(false);
+}
+
+static void test_walk_cache_leaf_only(void)
+{
+    walk_cache_case(true);
+}
+
+static void test_walk_cache_off(void)
+{
+    Fixture f;
+
+    setup(&f, ",walk-cache-entries=0");
+    g_assert_false(rd64(&f, SVM_EDU_REG_CAP) & SVM_EDU_CAP_WALK_CACHE);
+    map4k(&f, VA, alloc_frame(&f), USER_RW);
+    g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, VA, 64, 1), ==,
+                     SVM_EDU_CS_SUCCESS);
+    g_assert_cmpuint(counter(&f, SVM_EDU_CNT_WALK_CACHE_HITS), ==, 0);
+    teardown(&f);
+}
+
 /* Malformed input everywhere: QEMU survives, status and ERROR say why. */
 static void test_malformed(void)
 {
@@ -665,5 +742,8 @@ int main(int argc, char **argv)
     qtest_add_func("/svm-edu/src-across-prq/keep-src",
                    test_src_across_prq_negative);
     qtest_add_func("/svm-edu/iq-stall", test_iq_stall);
+    qtest_add_func("/svm-edu/walk-cache", test_walk_cache);
+    qtest_add_func("/svm-edu/walk-cache/leaf-only", test_walk_cache_leaf_only);
+    qtest_add_func("/svm-edu/walk-cache/off", test_walk_cache_off);
     return g_test_run();
 }

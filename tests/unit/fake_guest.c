@@ -109,6 +109,7 @@ void fg_init(FakeGuest *fg, const SvmEduConfig *cfg)
     static const SvmEduConfig def = {
         .iotlb_entries = 64, .iotlb_ways = 4, .pasid_bits = 20,
         .la57 = true, .stale_policy = SVM_EDU_STALE_REPORT,
+        .wc_entries = 64, .wc_levels = 4,
     };
 
     memset(fg, 0, sizeof(*fg));

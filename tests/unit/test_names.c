@@ -43,9 +43,13 @@ static const struct entry status_names[] = {
 };
 static const struct entry policies[] = { SVM_EDU_STALE_POLICIES(NAME_VAL_) };
 static const struct entry prq_codes[] = { SVM_EDU_PRQ_RESP_CODES(NAME_VAL_) };
-/* CAP's PASID_BITS field (4:0) shares the table of its bits. */
+/*
+ * CAP's fields (PASID_BITS 4:0, the walk cache's WC_LEVELS 19:17 and
+ * WC_ENTRIES 31:20) share the table of its bits.
+ */
 static const struct entry caps[] = {
 	{ "PASID_BITS", 4 }, SVM_EDU_CAPS(ID_VAL_)
+	{ "WC_LEVELS", 19 }, { "WC_ENTRIES", 31 },
 };
 static const struct entry cap_names[] = { SVM_EDU_CAPS(NAME_VAL_) };
 static const struct entry infos[] = { SVM_EDU_STALE_INFO_BITS(ID_VAL_) };
