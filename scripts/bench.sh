@@ -60,9 +60,11 @@ bench_rows "$out/all.txt" "$host" >"$out/rows.tsv"
 	echo "- host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); load average at the end of the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "- QEMU 7.2 (Debian source) with svm-edu, default properties (IOTLB 64 entries, 4-way)"
 	echo
-	echo "Ratio rows: each is measured in interleaved pairs (A B, B A, ...; 15"
-	echo "pairs, in one process where both sides can be: checker off/on, bound/"
-	echo "unbound through a helper process that never binds, CPU/device fault)."
+	echo "Ratio rows: each is measured in interleaved pairs (21 pairs, 63 for the"
+	echo "munmap rows; each side of a pair the best of 3 alternating runs A B A B"
+	echo "A B, the order swapped every pair; in one process where both sides can"
+	echo "be: checker off/on, CPU/device fault; bound/unbound against a helper"
+	echo "process that never binds, driven batch by batch over a pipe)."
 	echo "*median* is the median over the pairs, *spread* the interquartile range"
 	echo "(p25-p75). *bound* is how closely the row must repeat: a row whose half"
 	echo "spread is wider than bound x median is **unstable**, whatever its median."
@@ -77,7 +79,7 @@ bench_rows "$out/all.txt" "$host" >"$out/rows.tsv"
 	awk -F'\t' '{ printf "| %s | %s | %s-%s | %s | %s | %s |\n", $2, $3, $4, $5,
 		($6 == 0 ? "equal" : "+-" 100 * $6 " %"), $7, $8 }' "$out/rows.tsv"
 	echo
-	echo "Other rows (counts, or single figures; median of 5, min-max):"
+	echo "Other rows (counts, single figures, the sides of the ratio rows; median, min-max):"
 	echo
 	echo "| metric | median | spread | target | verdict |"
 	echo "|---|---|---|---|---|"
@@ -89,12 +91,12 @@ bench_rows "$out/all.txt" "$host" >"$out/rows.tsv"
 	row "same, 4 KiB pages" "$(value hit_ratio_4k) %" "$(spread hit_ratio_4k)" "report" "-"
 	row "doorbells per notifier callback, munmap of 1..262144 pages" "$(value doorbells_per_callback)" "$(spread doorbells_per_callback)" "exactly 1" "$(awk -v a="$(value doorbells_per_callback 4)" -v b="$(value doorbells_per_callback 5)" 'BEGIN { print (a == 1 && b == 1) ? "met" : "missed" }')"
 	row "device time per invalidation command" "$(value device_ns_per_inv_command) ns" "-" "<= 1000 ns" "$(ok "$(value device_ns_per_inv_command)" "<=" 1000)"
-	row "whole-PASID crossover, by device time (cross-check of the counter row above)" "$(value whole_pasid_crossover_pages_time) pages" "-" "report" "-"
+	row "whole-PASID crossover, by device time (cross-check of the counter row)" "$(value whole_pasid_crossover_pages_time) pages" "-" "report" "-"
 	row "device ns per invalidation command / per PTE read, over the crossover sweep (prices of the counter model)" "$(value device_ns_per_command_sweep) / $(value device_ns_per_pte_read)" "-" "report" "-"
 	for k in $BENCH_KERNELS; do
 		f=$out/crossover-$k.txt
 		kv() { awk -v k="$1" '$1 == "BENCH" && $2 == k { print $3; exit }' "$f"; }
-		row "same, guest $(cat "$SVM_BUILD/kernel/$k/release"); whole-PASID flushes per 64-page munmap with the threshold off" \
+		row "whole-PASID crossover from the counters, guest $(cat "$SVM_BUILD/kernel/$k/release"); whole-PASID flushes per 64-page munmap with the threshold off" \
 			"$(kv whole_pasid_crossover_pages) pages; $(kv whole_pasid_flushes_per_64_page_munmap)" "-" "report" "-"
 	done
 	for n in 1 16 512; do
@@ -151,7 +153,7 @@ EOG
 }
 plot flush_cost "Device time of a flush: commands + refill of a 48-page working set" \
 	"pages unmapped" "device microseconds" "set logscale x 2" \
-	"set arrow from ${crossover:-1}, graph 0 to ${crossover:-1}, graph 1 nohead dt 2; plot '$out/flush_cost_range.dat' w lp t 'range flush', '$out/flush_cost_whole.dat' w lp t 'whole-PASID flush'"
+	"set arrow from ${crossover:-1}, graph 0 to ${crossover:-1}, graph 1 nohead dt 2; plot '$out/flush_cost_range.dat' w lp t 'range flush', '$out/flush_cost_whole.dat' w lp t 'whole-PASID flush', '$out/flush_model_range.dat' w l dt 3 t 'range: counters x prices', '$out/flush_model_whole.dat' w l dt 3 t 'whole: counters x prices'"
 plot hit_ratio "IOTLB hit ratio vs working set (repeated FILL)" "working set (bytes)" "hit ratio (%)" \
 	"set logscale x 2" "plot '$out/hit_vs_ws_4k.dat' w lp t '4 KiB pages', '$out/hit_vs_ws_thp.dat' w lp t '2 MiB THP'"
 # The histograms: one row per bucket, a column per kind.

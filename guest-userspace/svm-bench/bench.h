@@ -19,7 +19,7 @@
  * Interleaved pairs per ratio row (A B B A A B ...): enough that the median
  * of the pair ratios repeats within 10 % on a loaded 2-core host.
  */
-#define PAIRS	15
+#define PAIRS	21
 /*
  * Each side of a pair is the best of TRIES alternating runs (A B A B A B):
  * on a loaded host noise only adds time (the vCPU or the DMA thread

@@ -183,18 +183,25 @@ static void munmap_cost(void)
 
 /*
  * Where the bound cost of a munmap of @pages goes (issue 16, part 4):
- * interleaved batches of unbound, bound with attribution off, bound with
- * attribution on, with the driver's counters per munmap (notifier
- * callbacks, flushes, doorbells, WAIT spins) and the device's (commands,
- * its time on them), so that the difference can be split into the
- * callback's work, the doorbell + WAIT and attribution.
+ * interleaved batches of
+ *   U  a helper process that never bound,
+ *   X  this process, unbound again (svmedu_unbind: no callback any more,
+ *      but the mm keeps its emptied notifier list),
+ *   F  this process bound, attribution off,
+ *   N  this process bound, attribution on,
+ * with the driver's counters per bound munmap (notifier callbacks,
+ * flushes, doorbells, WAIT spins) and the device's (commands, its time on
+ * them): X - U is the process, not the binding; F - X the callbacks with
+ * their doorbell and WAIT (svmctl latency has the doorbell-to-WAIT time);
+ * N - F attribution.
  */
 void bench_munmap_breakdown(unsigned long pages)
 {
 	static const char *const dc[] = { "notifier_calls", "flush_calls",
 		"doorbells", "wait_spins" };
 	static const char *const hc[] = { "inv_descs", "inv_busy_ns", "inv_dropped" };
-	double un[MUNMAP_PAIRS], off[MUNMAP_PAIRS], on[MUNMAP_PAIRS], v[MUNMAP_PAIRS];
+	double un[MUNMAP_PAIRS], self[MUNMAP_PAIRS], off[MUNMAP_PAIRS];
+	double on[MUNMAP_PAIRS], v[MUNMAP_PAIRS];
 	uint64_t d0[4], h0[3];
 	int n = batch_cycles(pages), r, k, t;
 	struct unbound u;
@@ -211,18 +218,26 @@ void bench_munmap_breakdown(unsigned long pages)
 	for (k = 0; k < 3; k++)
 		h0[k] = hw(hc[k]);
 	for (r = 0; r < MUNMAP_PAIRS; r++) {
-		un[r] = off[r] = on[r] = 1e30;
-		/* Rotate the order: U F N U F N .., F N U .., N U F .. */
-		for (t = 0; t < 3 * TRIES; t++) {
-			switch ((r + t) % 3) {
+		un[r] = self[r] = off[r] = on[r] = 1e30;
+		/* Rotate the order: U X F N U X F N .., X F N U .., ... */
+		for (t = 0; t < 4 * TRIES; t++) {
+			switch ((r + t) % 4) {
 			case 0:
 				un[r] = lower(un[r], unbound_batch(&u, pages));
 				break;
 			case 1:
+				/* Between F or N batches: unbind, measure, bind. */
+				svmedu_unbind(&dev);
+				self[r] = lower(self[r], map_batch(pages));
+				if (svmedu_bind(&dev))
+					printf("# cannot bind again\n");
+				svmedu_set_policy(&dev, "off");
+				break;
+			case 2:
 				svmedu_attribution(false);
 				off[r] = lower(off[r], map_batch(pages));
 				break;
-			case 2:
+			case 3:
 				svmedu_attribution(true);
 				on[r] = lower(on[r], map_batch(pages));
 				svmedu_attribution(false);
@@ -231,7 +246,7 @@ void bench_munmap_breakdown(unsigned long pages)
 		}
 	}
 	unbound_stop(&u);
-	/* Per munmap of the bound process (2 * TRIES batches of n a pair). */
+	/* Per bound munmap: 2 * TRIES bound batches of n a pair. */
 	for (k = 0; k < 4; k++)
 		printf("BREAKDOWN %s_per_munmap %.3f\n", dc[k],
 		       (double)(drv(dc[k]) - d0[k]) / (2.0 * TRIES * MUNMAP_PAIRS * n));
@@ -241,8 +256,16 @@ void bench_munmap_breakdown(unsigned long pages)
 	snprintf(key, sizeof(key), "munmap_%lu_unbound_ns", pages);
 	result(key, un, MUNMAP_PAIRS, "ns");
 	for (r = 0; r < MUNMAP_PAIRS; r++)
+		v[r] = self[r] - un[r];
+	snprintf(key, sizeof(key), "munmap_%lu_self_unbound_minus_helper_ns", pages);
+	result(key, v, MUNMAP_PAIRS, "ns");
+	for (r = 0; r < MUNMAP_PAIRS; r++)
+		v[r] = off[r] - self[r];
+	snprintf(key, sizeof(key), "munmap_%lu_bound_minus_self_unbound_ns", pages);
+	result(key, v, MUNMAP_PAIRS, "ns");
+	for (r = 0; r < MUNMAP_PAIRS; r++)
 		v[r] = off[r] - un[r];
-	snprintf(key, sizeof(key), "munmap_%lu_bound_minus_unbound_ns", pages);
+	snprintf(key, sizeof(key), "munmap_%lu_bound_minus_helper_ns", pages);
 	result(key, v, MUNMAP_PAIRS, "ns");
 	for (r = 0; r < MUNMAP_PAIRS; r++)
 		v[r] = on[r] - off[r];
@@ -253,8 +276,8 @@ void bench_munmap_breakdown(unsigned long pages)
 	snprintf(key, sizeof(key), "munmap_%lu_bound_vs_unbound", pages);
 	result(key, v, MUNMAP_PAIRS, "x");
 	for (r = 0; r < MUNMAP_PAIRS; r++)
-		v[r] = on[r] / un[r];
-	snprintf(key, sizeof(key), "munmap_%lu_bound_attribution_vs_unbound", pages);
+		v[r] = off[r] / self[r];
+	snprintf(key, sizeof(key), "munmap_%lu_bound_vs_self_unbound", pages);
 	result(key, v, MUNMAP_PAIRS, "x");
 	svmedu_set_policy(&dev, "report");
 }
