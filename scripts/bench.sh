@@ -86,13 +86,14 @@ bench_rows "$out/all.txt" "$host" >"$out/rows.tsv"
 	row "host copy reference, 64 MiB, best of memcpy / movsb / nt, before and after" "$host GB/s ($method)" "$(value host_memcpy_bw 4)-$(value host_memcpy_bw 5)" "reference" "-"
 	row "DMA copy 64 MiB, 4 KiB pages, checker off" "$(value copy_bw_4k_checker_off) GB/s" "$(spread copy_bw_4k_checker_off)" "-" "-"
 	row "DMA copy 64 MiB, THP, checker off" "$(value copy_bw_thp_checker_off) GB/s" "$(spread copy_bw_thp_checker_off)" "-" "-"
+	row "THP coverage of the THP buffers (AnonHugePages, after compacting)" "$(value thp_coverage) %" "-" "report" "-"
 	row "same, 4 KiB pages: walks per GiB" "$(value walks_per_gib_4k)" "$(spread walks_per_gib_4k)" "(262144)" "-"
 	row "IOTLB hit ratio, sequential 64 MiB, THP" "$(value hit_ratio_thp) %" "$(spread hit_ratio_thp)" ">= 99.9 %" "$(ok "$(value hit_ratio_thp)" ">=" 99.9)"
 	row "same, 4 KiB pages" "$(value hit_ratio_4k) %" "$(spread hit_ratio_4k)" "report" "-"
 	row "doorbells per notifier callback, munmap of 1..262144 pages" "$(value doorbells_per_callback)" "$(spread doorbells_per_callback)" "exactly 1" "$(awk -v a="$(value doorbells_per_callback 4)" -v b="$(value doorbells_per_callback 5)" 'BEGIN { print (a == 1 && b == 1) ? "met" : "missed" }')"
 	row "device time per invalidation command" "$(value device_ns_per_inv_command) ns" "-" "<= 1000 ns" "$(ok "$(value device_ns_per_inv_command)" "<=" 1000)"
 	row "whole-PASID crossover, by device time (cross-check of the counter row)" "$(value whole_pasid_crossover_pages_time) pages" "-" "report" "-"
-	row "device ns per invalidation command / per PTE read, over the crossover sweep (prices of the counter model)" "$(value device_ns_per_command_sweep) / $(value device_ns_per_pte_read)" "-" "report" "-"
+	row "prices of the counter model: device ns per invalidation command (sweep) / per PTE read of a refill (interleaved pairs)" "$(value device_ns_per_command_sweep) / $(value device_ns_per_pte_read)" "- / $(value device_ns_per_pte_read 7)-$(value device_ns_per_pte_read 8)" "report" "-"
 	for k in $BENCH_KERNELS; do
 		f=$out/crossover-$k.txt
 		kv() { awk -v k="$1" '$1 == "BENCH" && $2 == k { print $3; exit }' "$f"; }

@@ -353,21 +353,67 @@ static struct flush flush_cost(unsigned long pages, unsigned int threshold,
 }
 
 /*
- * The crossover from the counts, priced with what one command and one PTE
- * read cost the device over the whole sweep (sums over every flush and
- * refill of it, so thousands of operations, not one timing). The price of
- * a PTE read is the refill time beyond a refill that walked nothing.
+ * Device ns per PTE read of a refill: FILLs of the 48-page working set
+ * after a whole-PASID flush (every page walked again) against the same
+ * FILL with the translations cached, interleaved, each side the best of
+ * TRIES: the difference over the PTE reads it took.
+ */
+static double pte_price(uint8_t *ws)
+{
+	double v[PAIRS];
+	int r, t;
+
+	set_param("whole_pasid_pages", 1);
+	for (r = 0; r < PAIRS; r++) {
+		double cold = 1e30, warm = 1e30, ptes = 0;
+
+		for (t = 0; t < 2 * TRIES; t++) {
+			uint64_t busy, pr;
+
+			run_fill(ws, 48 * 4096, 0);
+			if ((t + r) & 1) {
+				/* A one-page munmap elsewhere: a whole-PASID flush. */
+				munmap(map_touched(4096, MADV_NOHUGEPAGE), 4096);
+			}
+			busy = hw("busy_ns");
+			pr = hw("pte_reads");
+			run_fill(ws, 48 * 4096, 0);
+			if ((t + r) & 1) {
+				cold = lower(cold, hw("busy_ns") - busy);
+				ptes = hw("pte_reads") - pr;
+			} else {
+				warm = lower(warm, hw("busy_ns") - busy);
+			}
+		}
+		v[r] = ptes ? (cold - warm) / ptes : 0;
+	}
+	set_param("whole_pasid_pages", 64);
+	result("device_ns_per_pte_read", v, PAIRS, "ns");
+	return median(v, PAIRS);
+}
+
+/*
+ * The crossover from the counts (FLUSH lines), priced with what one
+ * command costs the device over the whole sweep (the sum over every flush
+ * of it: hundreds of commands, not one timing) and what one PTE read of a
+ * refill costs (pte_price()). Only where the counts differ does a price
+ * matter: at 64 pages and more the range flush issues 12 to 23 commands
+ * and the whole-PASID flush 4, with the same refill but one walk (the
+ * completion record's page, which a range flush keeps); below, the range
+ * flush keeps the working set. The crossover moves only if a PTE read
+ * cost more than about 1.6 commands.
  */
 static void threshold(void)
 {
 	enum { SIZES = 13 };
 	uint8_t *ws = map_touched(48 * 4096, MADV_NOHUGEPAGE);
 	struct flush range[SIZES], whole[SIZES];
-	double cmds = 0, inv_ns = 0, ptes = 0, extra_ns = 0, base_ns = -1;
+	double cmds = 0, inv_ns = 0;
 	double c, pc, pp;
 	unsigned long pages, by_time = 0, by_count = 0;
 	int i;
 
+	pp = pte_price(ws);
 	for (i = 0, pages = 1; i < SIZES; i++, pages *= 2) {
 		range[i] = flush_cost(pages, 0, ws);
 		whole[i] = flush_cost(pages, 1, ws);
@@ -381,8 +427,6 @@ static void threshold(void)
 		       whole[i].ptes, whole[i].inv_ns, whole[i].refill_ns);
 		cmds += range[i].cmds + whole[i].cmds;
 		inv_ns += range[i].inv_ns + whole[i].inv_ns;
-		if (!range[i].ptes && (base_ns < 0 || range[i].refill_ns < base_ns))
-			base_ns = range[i].refill_ns;
 		/*
 		 * The first size at which the whole-PASID flush is cheaper in
 		 * time: the cross-check.
@@ -390,16 +434,7 @@ static void threshold(void)
 		if (!by_time && whole[i].ns < range[i].ns)
 			by_time = pages;
 	}
-	if (base_ns < 0)
-		base_ns = 0;
-	for (i = 0; i < SIZES; i++) {
-		if (whole[i].ptes) {
-			ptes += whole[i].ptes;
-			extra_ns += whole[i].refill_ns - base_ns;
-		}
-	}
 	pc = cmds ? inv_ns / cmds : 0;
-	pp = ptes && extra_ns > 0 ? extra_ns / ptes : 0;
 	for (i = 0, pages = 1; i < SIZES; i++, pages *= 2) {
 		double r = range[i].cmds * pc + range[i].ptes * pp;
 		double w = whole[i].cmds * pc + whole[i].ptes * pp;
@@ -413,8 +448,7 @@ static void threshold(void)
 	}
 	c = pc;
 	result("device_ns_per_command_sweep", &c, 1, "ns");
-	c = pp;
-	result("device_ns_per_pte_read", &c, 1, "ns");
+	/* 0: never cheaper (this kernel already sends those flushes whole). */
 	c = by_count;
 	result("whole_pasid_crossover_pages", &c, 1, "pages");
 	c = by_time;
