@@ -46,3 +46,29 @@ bench_rows() {
 host_ref() {
 	awk '$1 == "BENCH" && $2 == "host_memcpy_bw" && $3 > b { b = $3 } END { print b }' "$@"
 }
+
+# bench_merge ROWS1 ROWS2: the rows of two boots as one: median the mean of
+# the two medians, spread from the lower p25 to the higher p75, verdict
+# unstable when the two boots disagree by more than the bound (a shift from
+# boot to boot that the pairs of one boot cannot see) or either was
+# unstable; the two medians as columns 9 and 10.
+bench_merge() {
+	awk -F'\t' -v OFS='\t' '
+	NR == FNR { r[$1] = $0; next }
+	($1 in r) {
+		split(r[$1], a, "\t")
+		m = (a[3] + $3) / 2
+		d = m ? (a[3] - $3) / m : 0
+		d = d < 0 ? -d : d
+		lo = a[4] < $4 ? a[4] : $4
+		hi = a[5] > $5 ? a[5] : $5
+		split($7, t, " ")
+		if (d > $6 + 1e-9 || a[8] == "unstable" || $8 == "unstable")
+			v = "unstable"
+		else if ($7 == "report")
+			v = "report"
+		else
+			v = (t[1] == ">=" ? m >= t[2] : m <= t[2]) ? "met" : "missed"
+		printf "%s\t%s\t%.4g\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", $1, $2, m, lo, hi, $6, $7, v, a[3], $3
+	}' "$1" "$2"
+}
