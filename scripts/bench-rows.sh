@@ -34,9 +34,9 @@ bench_rows() {
 		row("checker", "checker on / off (interleaved pairs)", "checker_on_vs_off", 1, 0.10, "report", 0)
 		row("dma_thp", "DMA copy 64 MiB, THP, checker off / host", "copy_bw_thp_checker_off", host, 0.10, "<=", 1)
 		row("walks_thp", "IOTLB reach, THP: walks per GiB copied", "walks_per_gib_thp", 1, 0.10, "<=", 512)
-		row("munmap_1", "munmap of 1 page, bound / unbound", "munmap_bound_vs_unbound_1", 1, 0.10, "<=", 1.3)
-		row("munmap_16", "munmap of 16 pages, bound / unbound", "munmap_bound_vs_unbound_16", 1, 0.10, "<=", 1.3)
-		row("munmap_512", "munmap of 512 pages, bound / unbound", "munmap_bound_vs_unbound_512", 1, 0.10, "<=", 1.3)
+		row("munmap_1", "munmap of 1 page, bound / unbound (same process)", "munmap_bound_vs_unbound_1", 1, 0.10, "<=", 1.3)
+		row("munmap_16", "munmap of 16 pages, bound / unbound (same process)", "munmap_bound_vs_unbound_16", 1, 0.10, "<=", 1.3)
+		row("munmap_512", "munmap of 512 pages, bound / unbound (same process)", "munmap_bound_vs_unbound_512", 1, 0.10, "<=", 1.3)
 		row("crossover", "whole-PASID crossover, from the device counters (pages)", "whole_pasid_crossover_pages", 1, 0, "report", 0)
 		row("fault", "device fault / CPU minor fault", "device_vs_cpu_fault", 1, 0.10, "<=", 2)
 	}' "$1"
