@@ -137,8 +137,9 @@ bench_merge "$out/rows-1.tsv" "$out/rows-2.tsv" >"$out/rows.tsv"
 		echo
 		echo "## Two passes"
 		echo
-		echo "The last \`make bench-check\` (two passes of svm-bench in one boot,"
-		echo "scripts/bench-check.sh), every ratio row of both:"
+		echo "The last \`make bench-check\` before this run (two more boots of"
+		echo "svm-bench, scripts/bench-check.sh), every ratio row of both against its"
+		echo "bound; the verdicts are each boot's own (its pairs only):"
 		echo
 		cat "$SVM_BUILD/bench-check/table.md"
 	fi

@@ -349,8 +349,24 @@ static struct flush flush_cost(unsigned long pages, unsigned int threshold,
 
 	set_param("whole_pasid_pages", threshold);
 	for (r = 0; r < REPEAT; r++) {
-		uint8_t *p = map_touched(pages * 4096, MADV_NOHUGEPAGE);
+		/*
+		 * The range one page past a 2 MiB boundary, wherever mmap puts
+		 * the region: the commands a range needs depend on its
+		 * alignment (64 aligned pages are one command, 64 from one
+		 * page past are six), and so did the crossover (64 or 128
+		 * pages from run to run).
+		 */
+		size_t len = pages * 4096 + (4 << 20);
+		uint8_t *base = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uint8_t *p = (uint8_t *)((((uintptr_t)base + (2 << 20) - 1) &
+					  ~((2UL << 20) - 1)) + 4096);
 		uint64_t ns, cmds, drop, walks, ptes, busy;
+
+		if (base == MAP_FAILED)
+			break;
+		madvise(base, len, MADV_NOHUGEPAGE);
+		memset(p, 1, pages * 4096);
 
 		run_fill(ws, 48 * 4096, 0);
 		run_fill(p, pages * 4096 < (1 << 20) ? pages * 4096 : 1 << 20, 0);
@@ -369,6 +385,9 @@ static struct flush flush_cost(unsigned long pages, unsigned int threshold,
 		w[r] = hw("walks") - walks;
 		pr[r] = hw("pte_reads") - ptes;
 		tot[r] = inv[r] + refill[r];
+		/* The rest of the region: after the refill, so it stays out. */
+		munmap(base, p - base);
+		munmap(p + pages * 4096, base + len - (p + pages * 4096));
 	}
 	set_param("whole_pasid_pages", 64);
 	f.cmds = median(c, REPEAT);
