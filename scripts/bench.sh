@@ -164,8 +164,9 @@ EOG
 	done
 }
 plot flush_cost "Device time of a flush: commands + refill of a 48-page working set" \
-	"pages unmapped" "device microseconds" "set logscale x 2" \
-	"set arrow from ${crossover:-1}, graph 0 to ${crossover:-1}, graph 1 nohead dt 2; plot '$out/flush_cost_range.dat' w lp t 'range flush', '$out/flush_cost_whole.dat' w lp t 'whole-PASID flush', '$out/flush_model_range.dat' w l dt 3 t 'range: counters x prices', '$out/flush_model_whole.dat' w l dt 3 t 'whole: counters x prices'"
+	"pages unmapped" "device microseconds" \
+	"set logscale x 2; set key bottom right; set y2tics; set y2label 'counters x prices: commands and PTE reads (us)'" \
+	"set arrow from ${crossover:-1}, graph 0 to ${crossover:-1}, graph 1 nohead dt 2; plot '$out/flush_cost_range.dat' w lp t 'range flush (time)', '$out/flush_cost_whole.dat' w lp t 'whole-PASID flush (time)', '$out/flush_model_range.dat' axes x1y2 w l dt 3 lw 2 t 'range: counters x prices (right)', '$out/flush_model_whole.dat' axes x1y2 w l dt 3 lw 2 t 'whole: counters x prices (right)'"
 plot hit_ratio "IOTLB hit ratio vs working set (repeated FILL)" "working set (bytes)" "hit ratio (%)" \
 	"set logscale x 2" "plot '$out/hit_vs_ws_4k.dat' w lp t '4 KiB pages', '$out/hit_vs_ws_thp.dat' w lp t '2 MiB THP'"
 # The histograms: one row per bucket, a column per kind.
