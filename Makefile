@@ -19,6 +19,7 @@
 #                kernel x QEMU
 #   make fuzz    the device-core fuzzer for FUZZ_SECONDS (default 600)
 #   make bench   benchmarks: docs/benchmarks.md and docs/bench/*.png
+#   make bench-check  the benchmark twice: exit 1 if a ratio row does not repeat
 #   make versions  what was resolved: guest kernels and their packages,
 #                QEMU sources, compilers (make test prints it too)
 #   make soak    the robustness and stress runs of make test, longer:
@@ -95,7 +96,7 @@ FUZZER := $(B)/fuzz/fuzz_core
 FUZZ_SECONDS ?= 600
 
 .PHONY: all deps qemu qemus matrix kernel module userspace initramfs guest run unit fuzz soak mutants \
-	test check bench man install install-dkms install-lib versions clean distclean help FORCE
+	test check bench bench-check man install install-dkms install-lib versions clean distclean help FORCE
 
 all: guest
 
@@ -270,6 +271,11 @@ $(B)/bench/host_memcpy: tests/bench/host_memcpy.c
 
 bench: guest $(B)/bench/host_memcpy
 	bash scripts/bench.sh
+
+# Does the benchmark repeat? Two passes compared row by row (not part of
+# make test: several minutes of TCG, and a loaded host can fail it).
+bench-check: initramfs $(B)/bench/host_memcpy
+	bash scripts/bench-check.sh
 
 test: unit $(FUZZER) qemus
 	@for k in $(TEST_KERNELS); do $(MAKE) --no-print-directory guest KERNEL=$$k QEMU=7.2 || exit 1; done

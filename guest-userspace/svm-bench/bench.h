@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * svm-bench: measurements for 'make bench'. Each result line is
- *   BENCH <key> <median> <min> <max> <unit>
+ *   BENCH <key> <median> <min> <max> <unit> <p25> <p75>
  * and each plot point
  *   SERIES <series> <x> <y>
  * scripts/bench.sh turns them into the table in docs/benchmarks.md.
@@ -15,6 +15,28 @@
 #include "svmedu.h"
 
 #define REPEAT	5
+/*
+ * Interleaved pairs per ratio row (A B B A A B ...): enough that the median
+ * of the pair ratios repeats within 10 % on a loaded 2-core host.
+ */
+#define PAIRS	21
+/*
+ * Each side of a pair is the best of TRIES alternating runs (A B A B A B):
+ * on a loaded host noise only adds time (the vCPU or the DMA thread
+ * preempted), so the best of a few is the run that was not hit, and the
+ * median over the pairs drops the pairs where all were.
+ */
+#define TRIES	3
+
+static inline double lower(double a, double b)
+{
+	return b < a ? b : a;
+}
+
+static inline double higher(double a, double b)
+{
+	return b > a ? b : a;
+}
 
 extern struct svmedu dev;
 
@@ -33,5 +55,6 @@ void bench_inv(void);
 void bench_crossover(void);
 void bench_attrib(unsigned int n, unsigned int rounds);
 void bench_fault(void);
+void bench_munmap_breakdown(unsigned long pages);
 
 #endif /* BENCH_H */

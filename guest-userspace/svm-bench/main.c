@@ -90,10 +90,16 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Median, min, max and the quartiles: scripts/bench.sh states the spread
+ * of a ratio as its interquartile range, which one preempted sample of a
+ * loaded host does not widen the way it widens min-max.
+ */
 void result(const char *key, double *v, int n, const char *unit)
 {
 	qsort(v, n, sizeof(*v), cmp);
-	printf("BENCH %s %.6g %.6g %.6g %s\n", key, v[n / 2], v[0], v[n - 1], unit);
+	printf("BENCH %s %.6g %.6g %.6g %s %.6g %.6g\n", key, v[n / 2], v[0],
+	       v[n - 1], unit, v[n / 4], v[(3 * n) / 4 - (n % 4 == 0)]);
 	fflush(stdout);
 }
 
@@ -122,6 +128,8 @@ int set_param(const char *param, unsigned int value)
  *                                        R 0: N munmaps, attribution on
  *        svm-bench crossover             the whole-PASID crossover only, with
  *                                        what this kernel sends per munmap
+ *        svm-bench munmap [PAGES]        where the bound cost of a munmap of
+ *                                        PAGES (16) goes
  */
 int main(int argc, char **argv)
 {
@@ -132,6 +140,11 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "attribution")) {
 		bench_attrib(argc > 2 ? atoi(argv[2]) : 2000,
 			     argc > 3 ? atoi(argv[3]) : 10);
+		svmedu_close(&dev);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "munmap")) {
+		bench_munmap_breakdown(argc > 2 ? atoi(argv[2]) : 16);
 		svmedu_close(&dev);
 		return 0;
 	}
