@@ -396,6 +396,35 @@ static void verdict(const char *path, const struct race_stats *rs,
 	}
 }
 
+#define KHUGEPAGED_SLEEP \
+	"/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs"
+
+/*
+ * The stale counter is the whole device's: a collapse by khugepaged of
+ * memory the engine uses while a race runs would bring the legal window of
+ * that collapse into the count as a stale use before or after the change
+ * (a THP path's range is MADV_HUGEPAGE, and khugepaged may get to it
+ * first). It sleeps for an hour while the race runs; @old keeps its
+ * setting, "" when there is none (no THP).
+ */
+static void khugepaged_pause(char *old, size_t len)
+{
+	FILE *f = fopen(KHUGEPAGED_SLEEP, "r");
+
+	old[0] = 0;
+	if (!f)
+		return;
+	if (!fgets(old, len, f))
+		old[0] = 0;
+	fclose(f);
+	old[strcspn(old, "\n")] = 0;
+	if (old[0])
+		svmedu_write_file(KHUGEPAGED_SLEEP, "3600000");
+}
+
+static int race_one_path(struct ctx *c, const char *path, unsigned int rounds,
+			 bool negative);
+
 /**
  * race_path() - svm-dma-test --race PATH ROUNDS [--negative]
  * @c: the bound context
@@ -408,14 +437,28 @@ static void verdict(const char *path, const struct race_stats *rs,
 int race_path(struct ctx *c, const char *path, unsigned int rounds,
 	      bool negative)
 {
+	char sleep_ms[32];
+	int ret;
+
+	khugepaged_pause(sleep_ms, sizeof(sleep_ms));
+	if (!strcmp(path, "munmap"))
+		ret = unmap_race(c, rounds, negative, "flush_at_start");
+	else
+		ret = race_one_path(c, path, rounds, negative);
+	if (sleep_ms[0])
+		svmedu_write_file(KHUGEPAGED_SLEEP, sleep_ms);
+	return ret;
+}
+
+static int race_one_path(struct ctx *c, const char *path, unsigned int rounds,
+			 bool negative)
+{
 	struct race_stats rs = { 0 };
 	const struct race_path *p;
 	uint8_t *src, *scratch;
 	unsigned int r;
 	int ret = PASS;
 
-	if (!strcmp(path, "munmap"))
-		return unmap_race(c, rounds, negative, "flush_at_start");
 	for (p = race_paths; p->name && strcmp(p->name, path); p++)
 		continue;
 	if (!p->name) {
