@@ -396,6 +396,7 @@ static void verdict(const char *path, const struct race_stats *rs,
 	}
 }
 
+#define FAULT_AROUND "/sys/module/svm_edu/parameters/prq_fault_around"
 #define KHUGEPAGED_SLEEP \
 	"/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs"
 
@@ -447,6 +448,7 @@ int race_path(struct ctx *c, const char *path, unsigned int rounds,
 		ret = race_one_path(c, path, rounds, negative);
 	if (sleep_ms[0])
 		svmedu_write_file(KHUGEPAGED_SLEEP, sleep_ms);
+	svmedu_write_file(FAULT_AROUND, "Y");
 	return ret;
 }
 
@@ -468,6 +470,7 @@ static int race_one_path(struct ctx *c, const char *path, unsigned int rounds,
 	src = map_pages_4k(RACE_HUGE / 4096);
 	scratch = map_pages_4k(RACE_HUGE / 4096);
 	if (!src || !scratch ||
+	    (p->one_page_requests && svmedu_write_file(FAULT_AROUND, "N")) ||
 	    svmedu_set_throttle(&c->dev, rs.throttle = throttle(negative)) ||
 	    svmedu_set_policy(&c->dev, negative ? "abort" : "use-stale") ||
 	    (negative && (svmedu_inject("flush_at_start", true) ||
