@@ -5,7 +5,9 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dmatest.h"
 
@@ -265,4 +267,51 @@ void *map_2m_aligned(bool thp)
 	if (thp)
 		madvise((void *)a, huge, MADV_HUGEPAGE);
 	return (void *)a;
+}
+
+/**
+ * fork_reporting() - fork a child that sends a report back
+ * @fd: out: the child's end to write its report to (in the child), the
+ *	parent's end to read it from (in the parent)
+ *
+ * Return: 0 in the child, its pid in the parent, -1 when it failed.
+ */
+pid_t fork_reporting(int *fd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	close(pid ? p[1] : p[0]);
+	*fd = pid ? p[0] : p[1];
+	return pid;
+}
+
+/**
+ * reap_report() - the report of a fork_reporting() child, and the child
+ * @pid: the child (-1: it was never forked)
+ * @fd: the parent's end
+ * @report: where its @len bytes go
+ * @len: the report's size
+ *
+ * Return: true when the whole report came; the child is reaped either way.
+ */
+bool reap_report(pid_t pid, int fd, void *report, size_t len)
+{
+	bool ok;
+	int wstatus;
+
+	if (pid < 0)
+		return false;
+	ok = read(fd, report, len) == (ssize_t)len;
+	waitpid(pid, &wstatus, 0);
+	close(fd);
+	return ok;
 }

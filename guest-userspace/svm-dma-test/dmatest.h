@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "svmedu.h"
 
@@ -139,6 +140,9 @@ void compact_memory(void);
 /* CLOCK_MONOTONIC in milliseconds */
 uint64_t now_ms(void);
 uint64_t now_us(void);
+/* A child that writes a report to @fd and exits (scen_isolation.c...). */
+pid_t fork_reporting(int *fd);
+bool reap_report(pid_t pid, int fd, void *report, size_t len);
 /* /sys/module/svm_edu/parameters/NAME, or @dflt when it cannot be read */
 unsigned int module_param_uint(const char *name, unsigned int dflt);
 /* mm_query.c: the node of a page (-1: unknown), online NUMA nodes. */

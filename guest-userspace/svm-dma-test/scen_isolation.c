@@ -150,20 +150,13 @@ static void dma_and_exit(struct ctx *c, uint8_t *buf, int out)
 static struct child_report run_child(struct ctx *c, uint8_t *buf)
 {
 	struct child_report r = { 0 };
-	int p[2], wstatus;
-	pid_t pid;
+	int fd;
+	pid_t pid = fork_reporting(&fd);
 
-	if (pipe(p))
-		return r;
-	pid = fork();
 	if (pid == 0)
-		dma_and_exit(c, buf, p[1]);
-	if (pid < 0 || read(p[0], &r, sizeof(r)) != sizeof(r))
+		dma_and_exit(c, buf, fd);
+	if (!reap_report(pid, fd, &r, sizeof(r)))
 		r.pasid = 0;
-	if (pid > 0)
-		waitpid(pid, &wstatus, 0);
-	close(p[0]);
-	close(p[1]);
 	return r;
 }
 

@@ -29,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dmatest.h"
@@ -422,20 +421,13 @@ static void child_dma_exit(uint8_t *at, int out)
 static struct wc_child run_wc_child(uint8_t *at)
 {
 	struct wc_child r = { 0 };
-	int p[2], wstatus;
-	pid_t pid;
+	int fd;
+	pid_t pid = fork_reporting(&fd);
 
-	if (pipe(p))
-		return r;
-	pid = fork();
 	if (pid == 0)
-		child_dma_exit(at, p[1]);
-	if (pid < 0 || read(p[0], &r, sizeof(r)) != sizeof(r))
+		child_dma_exit(at, fd);
+	if (!reap_report(pid, fd, &r, sizeof(r)))
 		r.pasid = 0;
-	if (pid > 0)
-		waitpid(pid, &wstatus, 0);
-	close(p[0]);
-	close(p[1]);
 	return r;
 }
 
