@@ -58,7 +58,7 @@ static inline uint64_t svm_edu_cpu_to_le64(uint64_t v) { return SVM_EDU_LE64(v);
 
 /* Interface version: major in bits 31:16, minor in bits 15:0 */
 #define SVM_EDU_VERSION_MAJOR		1
-#define SVM_EDU_VERSION_MINOR		1
+#define SVM_EDU_VERSION_MINOR		2
 #define SVM_EDU_VERSION \
 	((SVM_EDU_VERSION_MAJOR << 16) | SVM_EDU_VERSION_MINOR)
 
@@ -129,7 +129,8 @@ static inline uint64_t svm_edu_cpu_to_le64(uint64_t v) { return SVM_EDU_LE64(v);
 	X(INV_QUEUE, 12, "inv-queue") \
 	X(DMA, 13, "dma") \
 	X(PRQ, 14, "page-requests")		/* page requests */ \
-	X(BIND_GEN, 15, "binding-generations")	/* binding generations */
+	X(BIND_GEN, 15, "binding-generations")	/* binding generations */ \
+	X(SHADOW, 16, "shadow-tables")		/* PE_SHADOW, CROOT */
 
 #define SVM_EDU_CAP_ENUM_(id, bit, name)	SVM_EDU_CAP_##id = 1u << (bit),
 enum svm_edu_cap { SVM_EDU_CAPS(SVM_EDU_CAP_ENUM_) };
@@ -295,7 +296,7 @@ struct svm_edu_pasid_entry {
 	uint64_t pgd;		/* root table physical (SVM_EDU_PE_PGD_MASK) */
 	uint32_t gen;		/* binding generation */
 	uint32_t rsvd0;
-	uint64_t rsvd1;
+	uint64_t croot;		/* SHADOW: the checker's root (process's) */
 };
 
 #define SVM_EDU_PE_FLAGS		0x00	/* 64: SVM_EDU_PE_* */
@@ -306,12 +307,20 @@ struct svm_edu_pasid_entry {
  * into descriptors and page requests; see SVM_EDU_CAP_BIND_GEN.
  */
 #define SVM_EDU_PE_GEN			0x10
+/*
+ * 64: with SVM_EDU_PE_SHADOW (SVM_EDU_CAP_SHADOW), the root of the
+ * process's own table: PGD is then a driver-owned shadow table the device
+ * walks, and the stale checker judges every use of a translation against
+ * CROOT instead. Reserved (0) otherwise.
+ */
+#define SVM_EDU_PE_CROOT		0x18
 #define SVM_EDU_PE_VALID		(1ull << 0)
 #define SVM_EDU_PE_LA57			(1ull << 1)	/* 5-level table */
 #define SVM_EDU_PE_WRITE		(1ull << 2)	/* writes allowed */
 #define SVM_EDU_PE_AD			(1ull << 3)	/* set A/D bits */
 #define SVM_EDU_PE_FPD			(1ull << 4)	/* blocked, silent */
-#define SVM_EDU_PE_FLAGS_MASK		0x1full
+#define SVM_EDU_PE_SHADOW		(1ull << 5)	/* PGD is a shadow */
+#define SVM_EDU_PE_FLAGS_MASK		0x3full
 #define SVM_EDU_PE_PGD_MASK		0x000ffffffffff000ull
 
 /*

@@ -253,9 +253,10 @@ static void test_ident(void)
     setup(&f, "");
     g_assert_cmphex(rd32(&f, SVM_EDU_REG_ID), ==, SVM_EDU_ID_MAGIC);
     g_assert_cmphex(rd32(&f, SVM_EDU_REG_VERSION), ==, SVM_EDU_VERSION);
-    g_assert_cmphex(rd32(&f, SVM_EDU_REG_VERSION), ==, 0x00010001);
+    g_assert_cmphex(rd32(&f, SVM_EDU_REG_VERSION), ==, 0x00010002);
     g_assert_true(rd64(&f, SVM_EDU_REG_CAP) & SVM_EDU_CAP_DMA);
     g_assert_true(rd64(&f, SVM_EDU_REG_CAP) & SVM_EDU_CAP_BIND_GEN);
+    g_assert_true(rd64(&f, SVM_EDU_REG_CAP) & SVM_EDU_CAP_SHADOW);
     g_assert_cmpuint(SVM_EDU_IOTLB_GEOM_ENTRIES(rd32(&f,
                                                      SVM_EDU_REG_IOTLB_GEOM)),
                      ==, 64);
