@@ -94,11 +94,12 @@ static const SvmEduPasidEntry *checker_pe(const SvmEduPasidEntry *pe,
  * Compare a translation the device is about to use (@pa of a page of
  * @pgsz: an IOTLB entry's, or in shadow mode a fresh walk of the shadow)
  * with a fresh, read-only walk of the process's table. Returns true when
- * the use is stale; @fresh gets the walk.
+ * the use is stale, logged unless @quiet (this access was logged already);
+ * @fresh gets the walk.
  */
 static bool check_stale(SvmEduCore *s, const SvmEduPasidEntry *pe,
                         uint64_t pa, uint8_t pgsz, uint64_t va, bool write,
-                        SvmEduWalk *fresh)
+                        bool quiet, SvmEduWalk *fresh)
 {
     uint64_t cached_pa = pa + (va & (svm_edu_page_size(pgsz) - 1));
     uint64_t fresh_pa = SVM_EDU_STALE_NOT_PRESENT_PA;
@@ -123,7 +124,9 @@ static bool check_stale(SvmEduCore *s, const SvmEduPasidEntry *pe,
     if (!(info & ~SVM_EDU_STALE_INFO_WRITE)) {
         return false;
     }
-    log_stale(s, pe->pasid, va, cached_pa, fresh_pa, info);
+    if (!quiet) {
+        log_stale(s, pe->pasid, va, cached_pa, fresh_pa, info);
+    }
     return true;
 }
 
@@ -149,6 +152,7 @@ int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
                       bool write, uint64_t *pa, uint32_t *fault)
 {
     const SvmEduPasidEntry *pe = svm_edu_pasid_get(s, pasid);
+    bool reported = false;
     SvmEduIotlbEntry *e;
     SvmEduWalk w;
 
@@ -173,7 +177,7 @@ int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
         svm_edu_trace_iotlb_hit(pasid, va, e->pa + off,
                                 svm_edu_page_size(e->pgsz));
         if (s->stale_policy == SVM_EDU_STALE_OFF ||
-            !check_stale(s, pe, e->pa, e->pgsz, va, write, &w) ||
+            !check_stale(s, pe, e->pa, e->pgsz, va, write, false, &w) ||
             s->stale_policy == SVM_EDU_STALE_USE) {
             *pa = e->pa + off;
             return SVM_EDU_CS_SUCCESS;
@@ -181,11 +185,13 @@ int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
         if (s->stale_policy == SVM_EDU_STALE_ABORT) {
             return SVM_EDU_CS_STALE_ABORT;
         }
-        /* report: forget the stale entry and use a fresh translation. */
+        /*
+         * report: forget the stale entry and use a fresh translation (in
+         * shadow mode a fresh walk of the shadow, judged below in turn,
+         * without a second event for this access).
+         */
         svm_edu_iotlb_drop(s, e);
-        if (pe->flags & SVM_EDU_PE_SHADOW) {
-            return use_fresh(s, pasid, va, write, &w, pa, fault);
-        }
+        reported = true;
     }
 
     s->counters[SVM_EDU_CNT_IOTLB_MISSES]++;
@@ -207,7 +213,7 @@ int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
         s->stale_policy != SVM_EDU_STALE_OFF) {
         SvmEduWalk fresh;
 
-        if (check_stale(s, pe, w.pa, w.pgsz, va, write, &fresh)) {
+        if (check_stale(s, pe, w.pa, w.pgsz, va, write, reported, &fresh)) {
             if (s->stale_policy == SVM_EDU_STALE_ABORT) {
                 return SVM_EDU_CS_STALE_ABORT;
             }
