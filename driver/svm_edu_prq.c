@@ -76,6 +76,28 @@ static enum svm_edu_fault_res svm_edu_fault_once(struct mm_struct *mm,
 }
 
 /*
+ * A shadow binding's page request: fill the shadow table for the page
+ * (hmm_range_fault() faults it in as the CPU would, the VMA's rights
+ * checked), racing invalidations at most until @deadline.
+ */
+static enum svm_edu_fault_res svm_edu_prq_shadow(struct svm_edu_shadow *sh,
+						 struct mm_struct *mm,
+						 u64 addr, bool write,
+						 unsigned long deadline)
+{
+	long left = (long)(deadline - jiffies);
+	int ret;
+
+	if (left <= 0)
+		return SVM_EDU_FAULT_TIMEOUT;
+	ret = svm_edu_shadow_fault(sh, mm, addr, write,
+				   jiffies_to_msecs(left));
+	if (ret == -EBUSY || ret == -EINTR)
+		return SVM_EDU_FAULT_TIMEOUT;
+	return ret ? SVM_EDU_FAULT_FAILED : SVM_EDU_FAULT_OK;
+}
+
+/*
  * Fault @addr in for the binding of generation @gen of @pasid. The mm is
  * looked up again for each attempt: a binding that ended meanwhile is not
  * faulted into, and unbind does not wait for a fault of its binding.
@@ -98,12 +120,16 @@ static enum svm_edu_fault_res svm_edu_fault_in(struct svm_edu_dev *sdev,
 		stall_ms = 0;
 	}
 	for (;;) {
-		mm = svm_edu_pasid_mm(sdev, pasid, gen);
+		struct svm_edu_shadow *sh = NULL;
+
+		mm = svm_edu_pasid_mm(sdev, pasid, gen, &sh);
 		if (!mm)
 			return SVM_EDU_FAULT_ENDED;
 		/* Test-only: the page is "under I/O" until stall_end. */
 		if (stall_ms && time_before(jiffies, stall_end))
 			res = SVM_EDU_FAULT_AGAIN;
+		else if (sh)	/* a shadow binding: fill the shadow */
+			res = svm_edu_prq_shadow(sh, mm, addr, write, deadline);
 		else
 			res = svm_edu_fault_once(mm, addr, write);
 		/* Never exit_mmap() (and our .release) from this thread. */

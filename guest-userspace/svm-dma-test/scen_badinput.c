@@ -23,7 +23,7 @@ static int bad_input(struct ctx *c, bool negative)
 	uint8_t *buf = map_pages(1);
 	struct svm_edu_submit s = { .size = sizeof(s) };
 	struct svm_edu_info info = { .size = SVM_EDU_INFO_SIZE_VER0 - 4 };
-	struct svm_edu_bind b = { .size = sizeof(b), .flags = 1 };
+	struct svm_edu_bind b = { .size = sizeof(b), .flags = ~SVM_EDU_BIND_F_MASK };
 	struct svm_edu_udesc u[SVM_EDU_MAX_BATCH + 1];
 	struct svmedu unbound;
 	int fd = c->dev.fd;
@@ -216,7 +216,8 @@ static uint32_t file_pasid(int fd)
 
 static int sizes_bind(struct ctx *c)
 {
-	struct svm_edu_bind in = { 0 };
+	/* The mode of the binding this process has (--mode). */
+	struct svm_edu_bind in = { .flags = svmedu_default_bind_flags() };
 	struct svmedu f;
 	enum size_case k;
 
