@@ -120,6 +120,22 @@ static int finish(struct ctx *c, int err, struct svm_edu_completion *rec)
 	return svmedu_wait(&c->dev, rec, 20000);
 }
 
+bool shadow_mode;
+
+void shadow_records(struct svmedu *d)
+{
+	if (shadow_mode)
+		svmedu_prefault(d, records, sizeof(records), true);
+}
+
+int shadow_only(void)
+{
+	if (shadow_mode)
+		return PASS;
+	diag("a shadow-mode scenario: runs with --mode shadow");
+	return SKIP;
+}
+
 int dma_fill(struct ctx *c, void *dst, uint64_t pattern, size_t len)
 {
 	struct svm_edu_completion *rec = record(0);

@@ -19,6 +19,22 @@ struct ctx {
 };
 
 /*
+ * --mode shadow: every binding is a shadow page-table binding (the
+ * environment's SVMEDU_BIND_MODE=shadow, which libsvmedu's svmedu_bind()
+ * follows, also in children). The driver makes every descriptor of a
+ * shadow binding block on faults: the shadow starts empty and is filled on
+ * the device's page requests.
+ */
+extern bool shadow_mode;
+/*
+ * Shadow mode: fill the completion records' page(s) into @d's shadow, for
+ * scenarios that count page requests or stall them; else nothing.
+ */
+void shadow_records(struct svmedu *d);
+/* SKIP (with a diag) unless in shadow mode, for the shadow-only scenarios. */
+int shadow_only(void);
+
+/*
  * A scenario exercises one kernel path. run(c, false) is the positive run:
  * data checked, no stale access. When knob is set, run(c, true) is the
  * negative control: the same steps with that fault-injection knob on, and
@@ -54,7 +70,8 @@ static inline bool needs_device(const struct scenario *s)
 extern const struct scenario scen_basic[], scen_unmap[], scen_exit[],
 	scen_badinput[], scen_cow[], scen_prot[], scen_numa[], scen_huge[],
 	scen_ksm[], scen_zap[], scen_fault[], scen_isolation[], scen_lifecycle[],
-	scen_lc_prq[], scen_lc_entry[], scen_lc_iq[], scen_lc_fence[], scen_ranges[];
+	scen_lc_prq[], scen_lc_entry[], scen_lc_iq[], scen_lc_fence[], scen_ranges[],
+	scen_shadow[];
 
 /* --remove-test (remove.c), --ioctl-fuzz and --kill-storm (robust.c) */
 int remove_test(void);
