@@ -15,6 +15,11 @@ log "host memcpy"
 log "guest svm-bench (KERNEL=${KERNEL:-6.1}, several minutes under TCG)"
 "$SVM_TOP/scripts/run-guest" -n bench -t 1200 -- svm-bench >"$out/guest.txt"
 cat "$out/host.txt" "$out/guest.txt" >"$out/all.txt"
+# Both binding modes side by side (issue 15): the same svm-bench with shadow
+# page-table bindings (libsvmedu's svmedu_bind() follows SVMEDU_BIND_MODE).
+log "guest svm-bench, shadow bindings (KERNEL=${KERNEL:-6.1})"
+"$SVM_TOP/scripts/run-guest" -n bench-shadow -t 1200 -- \
+	'SVMEDU_BIND_MODE=shadow svm-bench' >"$out/guest-shadow.txt"
 # The crossover depends on what the kernel sends (docs/driver.md): measure
 # it on every kernel of BENCH_KERNELS as well.
 BENCH_KERNELS=${BENCH_KERNELS:-6.1 6.12 latest}
@@ -33,6 +38,8 @@ for s in bw_vs_size hit_vs_ws_4k hit_vs_ws_thp flush_cost_range flush_cost_whole
 	awk -v s="$s" '$1 == "SERIES" && $2 == s { print $3, $4 }' "$out/all.txt" >"$out/$s.dat"
 done
 
+# The same from the shadow-binding run.
+value_shadow() { awk -v k="$1" -v f="${2:-3}" '$1 == "BENCH" && $2 == k { print $f; exit }' "$out/guest-shadow.txt"; }
 host=$(value host_memcpy_bw)
 row() {	# name median spread target verdict
 	printf '| %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" "$5"
@@ -85,6 +92,30 @@ crossover=$(value whole_pasid_crossover_pages)
 	row "device page fault per page (page request)" "$(value device_fault_ns) ns" "$(spread device_fault_ns)" "-" "-"
 	row "CPU minor fault per page, same guest" "$(value cpu_minor_fault_ns) ns" "$(spread cpu_minor_fault_ns)" "-" "-"
 	row "device fault vs CPU minor fault" "$(value device_vs_cpu_fault)x" "$(spread device_vs_cpu_fault)" "<= 2x" "$(ok "$(value device_vs_cpu_fault)" "<=" 2)"
+	echo
+	echo "## SVA and shadow bindings side by side"
+	echo
+	echo "The same svm-bench, once with sva bindings (the device walks the"
+	echo "process's page tables) and once with shadow bindings (a table the"
+	echo "driver fills with hmm_range_fault() on the device's page requests;"
+	echo "docs/design.md, *Shadow page-table mode*). Medians."
+	echo
+	echo "| metric | sva | shadow |"
+	echo "|---|---|---|"
+	both() {	# name key unit
+		printf '| %s | %s %s | %s %s |\n' "$1" "$(value "$2")" "$3" \
+			"$(value_shadow "$2")" "$3"
+	}
+	both "DMA copy 64 MiB, 4 KiB pages, warm, checker off" copy_bw_4k_checker_off GB/s
+	both "same, checker on (report)" copy_bw_4k_checker_on GB/s
+	both "DMA copy 64 MiB, THP, checker off" copy_bw_thp_checker_off GB/s
+	both "walks per GiB copied, THP" walks_per_gib_thp ""
+	both "doorbells per notifier callback" doorbells_per_callback ""
+	for n in 1 16 512; do
+		both "mmap+touch+munmap of $n pages, bound vs unbound" munmap_bound_vs_unbound_$n x
+	done
+	both "device page fault per page (page request)" device_fault_ns ns
+	both "device fault vs CPU minor fault" device_vs_cpu_fault x
 	echo
 	echo "Plots: [invalidation cost vs range size](bench/flush_cost.png),"
 	echo "[IOTLB hit ratio vs working set](bench/hit_ratio.png),"
