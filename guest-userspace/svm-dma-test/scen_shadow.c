@@ -9,10 +9,12 @@
  * The third, an invalidation that clears but does not flush, is skip_flush,
  * which every sva scenario's negative control also uses in shadow mode.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -166,7 +168,50 @@ static int fill_race(struct ctx *c, bool negative)
 	return stale_verdict(c, stale0, negative);
 }
 
+/*
+ * SVM_EDU_IOC_PREFAULT's errnos (docs/ioctl-abi.md), in both modes: an sva
+ * binding has nothing to fill (EINVAL).
+ */
+static int prefault_errnos(struct ctx *c, bool negative)
+{
+	struct svm_edu_prefault bad = { .size = sizeof(bad), .flags = 2,
+					.len = 4096 };
+	uint8_t *p = map_pages(2), *ro;
+	uint64_t fills = drv(c, "shadow_fills");
+
+	(void)negative;
+	EXPECT(p, "mmap");
+	bad.addr = (uintptr_t)p;
+	if (!shadow_mode) {
+		EXPECT(svmedu_prefault(&c->dev, p, 4096, true) == -EINVAL,
+		       "sva binding: EINVAL");
+		munmap(p, 8192);
+		return PASS;
+	}
+	EXPECT(svmedu_prefault(&c->dev, p, 8192, true) == 0, "two pages");
+	EXPECT(drv(c, "shadow_fills") > fills, "filled");
+	EXPECT(ioctl(c->dev.fd, SVM_EDU_IOC_PREFAULT, &bad) < 0 &&
+	       errno == EINVAL, "unknown flag: EINVAL");
+	EXPECT(svmedu_prefault(&c->dev, p, 0, false) == -EINVAL, "len 0: EINVAL");
+	EXPECT(svmedu_prefault(&c->dev, (void *)(uintptr_t)-4096, 8192, false) ==
+	       -EFAULT, "a range that wraps: EFAULT");
+	munmap(p + 4096, 4096);
+	EXPECT(svmedu_prefault(&c->dev, p, 8192, false) == -EFAULT,
+	       "an unmapped page: EFAULT");
+	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT(ro != MAP_FAILED, "mmap");
+	EXPECT(svmedu_prefault(&c->dev, ro, 4096, false) == 0,
+	       "a read-only page for reading");
+	EXPECT(svmedu_prefault(&c->dev, ro, 4096, true) == -EACCES,
+	       "a read-only page for writing: EACCES");
+	munmap(ro, 4096);
+	munmap(p, 4096);
+	return PASS;
+}
+
 const struct scenario scen_shadow[] = {
+	{ "shadow-prefault", "PREFAULT: fills a shadow binding's table; its errnos",
+	  NULL, prefault_errnos, NULL },
 	{ "shadow-skip-clear", "shadow: munmap clears the shadow entries (interval notifier)",
 	  "shadow_skip_clear", skip_clear, NULL },
 	{ "shadow-fill-race", "shadow: fill racing munmap/remap, sequence retry (hmm_range_fault)",
