@@ -58,7 +58,7 @@
 struct svm_edu_shadow {
 	struct mmu_interval_notifier notifier;
 	struct svm_edu_bond *bond;
-	struct mutex lock;
+	struct mutex lock;	/* fills, invalidations, @stats */
 	struct page *root;
 	unsigned int levels;
 	bool inserted;
