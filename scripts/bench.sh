@@ -102,9 +102,14 @@ crossover=$(value whole_pasid_crossover_pages)
 	echo
 	echo "| metric | sva | shadow |"
 	echo "|---|---|---|"
+	# A ratio of nothing (-nan): shadow invalidations of ranges the
+	# shadow holds nothing of send no command at all.
 	both() {	# name key unit
-		printf '| %s | %s %s | %s %s |\n' "$1" "$(value "$2")" "$3" \
-			"$(value_shadow "$2")" "$3"
+		local a b
+		a="$(value "$2") $3"; b="$(value_shadow "$2") $3"
+		case $a in *nan*) a="none sent" ;; esac
+		case $b in *nan*) b="none sent" ;; esac
+		printf '| %s | %s | %s |\n' "$1" "$a" "$b"
 	}
 	both "DMA copy 64 MiB, 4 KiB pages, warm, checker off" copy_bw_4k_checker_off GB/s
 	both "same, checker on (report)" copy_bw_4k_checker_on GB/s
