@@ -315,6 +315,7 @@ u64 svm_edu_prq_pending(struct svm_edu_dev *sdev);
 struct svm_edu_shadow *svm_edu_shadow_alloc(struct svm_edu_bond *bond,
 					    struct mm_struct *mm);
 void svm_edu_shadow_free(struct svm_edu_shadow *sh);
+void svm_edu_shadow_block(struct svm_edu_shadow *sh);
 int svm_edu_shadow_fill(struct svm_edu_shadow *sh, struct mm_struct *mm,
 			u64 start, u64 len, bool write, unsigned int timeout_ms);
 int svm_edu_shadow_fault(struct svm_edu_shadow *sh, struct mm_struct *mm,

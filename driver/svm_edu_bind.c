@@ -408,6 +408,8 @@ static void svm_edu_bond_block(struct svm_edu_bond *bond, bool gap)
 			msleep(gap_ms);
 		svm_edu_bond_unlink(bond);
 	}
+	/* The PASID is blocked: a shadow's invalidations need no flush. */
+	svm_edu_shadow_block(bond->shadow);
 	/*
 	 * Every descriptor of this binding is in the ring already (its last
 	 * file is gone), and after the DRAIN no page request of it can be

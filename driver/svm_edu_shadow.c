@@ -49,6 +49,8 @@
  * @root: the root table page
  * @levels: 4 or 5, as the CPU's
  * @inserted: @notifier is registered
+ * @blocked: the bond's PASID is blocked (unbind): the device can use no
+ *	translation of it, invalidations need no flush any more
  * @deaf: TEST ONLY (skip_release): invalidations are ignored since the
  *	address space's release
  * @pool: zeroed table pages allocated ahead of a fill (@lock)
@@ -62,6 +64,7 @@ struct svm_edu_shadow {
 	struct page *root;
 	unsigned int levels;
 	bool inserted;
+	bool blocked;
 	bool deaf;
 	struct page *pool[SH_MAX_LEVELS];
 	unsigned int pool_n;
@@ -517,6 +520,13 @@ static bool sh_invalidate(struct mmu_interval_notifier *mni,
 			flush = cleared;
 		}
 	}
+	/*
+	 * A blocked PASID (unbind, or .release: dead) has nothing the device
+	 * could use: no flush, which also keeps a device being removed from
+	 * getting commands.
+	 */
+	if (sh->blocked || READ_ONCE(sh->bond->dead))
+		flush = false;
 	/* Test-only bugs of the flush, as for SVA: skip, short, wrong PASID. */
 	if (flush && static_branch_unlikely(&svm_edu_inject_key) &&
 	    svm_edu_mn_inject(sdev, &pasid, range->start, &flush_end))
@@ -567,6 +577,22 @@ struct svm_edu_shadow *svm_edu_shadow_alloc(struct svm_edu_bond *bond,
 	}
 	sh->inserted = true;
 	return sh;
+}
+
+/**
+ * svm_edu_shadow_block() - the bond's PASID is blocked on the device
+ * @sh: the shadow, or NULL
+ *
+ * From now on invalidations clear the shadow without flushing the device.
+ * Context: process (unbind, removal), after svm_edu_pasid_block().
+ */
+void svm_edu_shadow_block(struct svm_edu_shadow *sh)
+{
+	if (!sh)
+		return;
+	mutex_lock(&sh->lock);
+	sh->blocked = true;
+	mutex_unlock(&sh->lock);
 }
 
 /**
@@ -624,6 +650,10 @@ struct svm_edu_shadow *svm_edu_shadow_alloc(struct svm_edu_bond *bond,
 }
 
 void svm_edu_shadow_free(struct svm_edu_shadow *sh)
+{
+}
+
+void svm_edu_shadow_block(struct svm_edu_shadow *sh)
 {
 }
 
