@@ -43,6 +43,23 @@ enum svm_edu_drv_counter {
 
 struct svm_edu_dev;
 struct svm_edu_udesc;
+struct svm_edu_shadow;
+
+/**
+ * struct svm_edu_shadow_stats - what a shadow table holds and has done
+ * @table_pages: pages of table memory, the root included
+ * @entries: present leaves (a 2 MiB leaf counts once)
+ * @fills: fills that wrote their entries
+ * @retries: fills started again: the interval's sequence moved
+ * @invalidations: interval-notifier callbacks
+ */
+struct svm_edu_shadow_stats {
+	u64 table_pages;
+	u64 entries;
+	u64 fills;
+	u64 retries;
+	u64 invalidations;
+};
 
 /**
  * struct svm_edu_vec - the context of one MSI-X vector's handler
@@ -218,6 +235,8 @@ struct svm_edu_mm {
  * @dead: the mm was released: the PASID is blocked on the device
  * @gen: the binding's generation (PASID entry, descriptors, page
  *	requests); 0 when the device has no SVM_EDU_CAP_BIND_GEN
+ * @shadow: the device's shadow page table (a shadow binding), or NULL
+ *	(sva: the device walks the process's own)
  * @sq_target: teardown: ring position (descriptors ever queued) the device
  *	must consume before the PASID may be freed
  * @prq_target: teardown: page requests the driver must have handled
@@ -232,6 +251,7 @@ struct svm_edu_bond {
 	unsigned int users;
 	bool dead;
 	u32 gen;
+	struct svm_edu_shadow *shadow;
 	u64 sq_target;
 	u64 prq_target;
 	unsigned long deadline;
@@ -292,13 +312,15 @@ int svm_edu_cdev_register(struct svm_edu_dev *sdev);
 /* svm_edu_bind.c */
 extern struct mutex svm_edu_bind_lock;
 struct mm_struct *svm_edu_pasid_mm(struct svm_edu_dev *sdev, u32 pasid,
-				   u32 gen);
+				   u32 gen, struct svm_edu_shadow **shadow);
 struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
-				  struct mm_struct *mm);
+				  struct mm_struct *mm, bool shadow);
 struct svm_edu_bond *svm_edu_unbind(struct svm_edu_bond *bond);
 void svm_edu_unbind_finish(struct svm_edu_bond *bond);
 void svm_edu_unbind_all(struct svm_edu_dev *sdev, struct list_head *dying);
 bool svm_edu_bond_dead(struct svm_edu_bond *bond);
+bool svm_edu_mn_inject(struct svm_edu_dev *sdev, u32 *pasid,
+		       unsigned long start, unsigned long *end);
 void svm_edu_quarantine_work(struct work_struct *work);
 void svm_edu_quarantine_release(struct svm_edu_dev *sdev);
 
@@ -306,7 +328,7 @@ void svm_edu_quarantine_release(struct svm_edu_dev *sdev);
 void svm_edu_flush_range(struct svm_edu_dev *sdev, u32 pasid,
 			 unsigned long start, unsigned long end);
 u32 svm_edu_pasid_install(struct svm_edu_dev *sdev, u32 pasid, u64 flags,
-			  u64 pgd);
+			  u64 pgd, u64 croot);
 void svm_edu_pasid_block(struct svm_edu_dev *sdev, u32 pasid);
 void svm_edu_pasid_clear_root(struct svm_edu_dev *sdev, u32 pasid);
 extern unsigned int svm_edu_whole_pasid_pages;
@@ -322,6 +344,21 @@ u64 svm_edu_sq_consumed(struct svm_edu_dev *sdev);
 /* svm_edu_prq.c */
 irqreturn_t svm_edu_prq_thread(int irq, void *data);
 u64 svm_edu_prq_pending(struct svm_edu_dev *sdev);
+
+/* svm_edu_shadow.c */
+struct svm_edu_shadow *svm_edu_shadow_alloc(struct svm_edu_bond *bond,
+					    struct mm_struct *mm);
+void svm_edu_shadow_free(struct svm_edu_shadow *sh);
+void svm_edu_shadow_block(struct svm_edu_shadow *sh);
+int svm_edu_shadow_fill(struct svm_edu_shadow *sh, struct mm_struct *mm,
+			u64 start, u64 len, bool write, unsigned int timeout_ms);
+int svm_edu_shadow_fault(struct svm_edu_shadow *sh, struct mm_struct *mm,
+			 u64 addr, bool write, unsigned int timeout_ms);
+u32 svm_edu_shadow_around(struct svm_edu_shadow *sh, struct mm_struct *mm,
+			  u64 addr, u32 npages, bool write);
+u64 svm_edu_shadow_root(struct svm_edu_shadow *sh);
+void svm_edu_shadow_get_stats(struct svm_edu_shadow *sh,
+			      struct svm_edu_shadow_stats *st);
 
 /* svm_edu_zap.c */
 int svm_edu_zap_mmap(struct svm_edu_zbuf *zb, struct vm_area_struct *vma);

@@ -54,9 +54,10 @@ static struct svm_edu_mm *to_smm(struct mmu_notifier *mn)
  * The fault-injection knobs of the flush (test only), out of line: the
  * callback reaches them only while a knob is on (svm_edu_inject_key).
  * A shortened @end stays short for the mm's next bonds, as it always did.
- * Return: true to skip this bond's flush.
+ * Shadow bindings' invalidations use them too: their IOTLB flush is the
+ * same. Return: true to skip this bond's flush.
  */
-static noinline bool svm_edu_mn_inject(struct svm_edu_dev *sdev, u32 *pasid,
+noinline bool svm_edu_mn_inject(struct svm_edu_dev *sdev, u32 *pasid,
 				       unsigned long start, unsigned long *end)
 {
 	if (READ_ONCE(svm_edu_inject[SVM_EDU_INJ_SKIP_FLUSH])) {
@@ -91,6 +92,9 @@ static void svm_edu_mn_flush(struct svm_edu_mm *smm, unsigned long start,
 		struct svm_edu_dev *sdev = bond->sdev;
 		u32 pasid = smm->pasid;
 
+		/* A shadow bond's interval notifier does its own. */
+		if (bond->shadow)
+			continue;
 		svm_edu_count(sdev, SVM_EDU_DC_NOTIFIER_CALLS, 1);
 		if (bond->dead)
 			continue;
@@ -250,9 +254,11 @@ static const struct mmu_notifier_ops svm_edu_mn_start_ops = {
 	.free_notifier = svm_edu_mn_free,
 };
 
-static u64 svm_edu_pe_flags(void)
+static u64 svm_edu_pe_flags(bool shadow)
 {
-	u64 flags = SVM_EDU_PE_VALID | SVM_EDU_PE_WRITE | SVM_EDU_PE_AD;
+	/* A shadow's leaves come with A (and D where writable) set. */
+	u64 flags = SVM_EDU_PE_VALID | SVM_EDU_PE_WRITE |
+		    (shadow ? SVM_EDU_PE_SHADOW : SVM_EDU_PE_AD);
 
 	if (pgtable_l5_enabled())
 		flags |= SVM_EDU_PE_LA57;
@@ -263,23 +269,29 @@ static u64 svm_edu_pe_flags(void)
  * svm_edu_bind() - bind an address space to a device
  * @sdev: the device
  * @mm: the address space (the caller's)
+ * @shadow: a shadow binding: the device walks a table the driver keeps
  *
  * The mm gets its PASID on first bind to any device; a second bind of the
- * same mm to the same device shares the bond. Context: process, holds
- * svm_edu_bind_lock.
+ * same mm to the same device shares the bond, if it asks for the same
+ * mode (else EBUSY). Context: process, holds svm_edu_bind_lock.
  * Return: the bond or an ERR_PTR().
  */
 struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
-				  struct mm_struct *mm)
+				  struct mm_struct *mm, bool shadow)
 {
+	struct svm_edu_shadow *sh = NULL;
 	struct mmu_notifier *mn;
 	struct svm_edu_bond *bond;
 	struct svm_edu_mm *smm;
 	unsigned long flags;
+	u64 root;
 	u32 gen;
 
 	lockdep_assert_held(&svm_edu_bind_lock);
 	if (pgtable_l5_enabled() && !(sdev->caps & SVM_EDU_CAP_LA57))
+		return ERR_PTR(-EOPNOTSUPP);
+	if (shadow && (!IS_ENABLED(CONFIG_HMM_MIRROR) ||
+		       !(sdev->caps & SVM_EDU_CAP_SHADOW)))
 		return ERR_PTR(-EOPNOTSUPP);
 	mn = mmu_notifier_get(svm_edu_injected(SVM_EDU_INJ_FLUSH_AT_START) ?
 			      &svm_edu_mn_start_ops : &svm_edu_mn_ops, mm);
@@ -299,6 +311,8 @@ struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
 		if (bond->smm == smm) {
 			/* mmu_notifier_get() took a reference: keep one. */
 			mmu_notifier_put(mn);
+			if (!bond->shadow != !shadow)
+				return ERR_PTR(-EBUSY);
 			bond->users++;
 			return bond;
 		}
@@ -312,6 +326,16 @@ struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
 	bond->sdev = sdev;
 	bond->smm = smm;
 	bond->users = 1;
+	/* Its interval notifier first: no invalidation can miss it. */
+	if (shadow) {
+		sh = svm_edu_shadow_alloc(bond, mm);
+		if (IS_ERR(sh)) {
+			kfree(bond);
+			mmu_notifier_put(mn);
+			return ERR_CAST(sh);
+		}
+		bond->shadow = sh;
+	}
 	INIT_LIST_HEAD(&bond->q_node);
 	kref_get(&sdev->ref);
 	list_add(&bond->dev_node, &sdev->bonds);
@@ -322,14 +346,15 @@ struct svm_edu_bond *svm_edu_bind(struct svm_edu_dev *sdev,
 	spin_lock_irqsave(&smm->lock, flags);
 	list_add(&bond->mm_node, &smm->bonds);
 	spin_unlock_irqrestore(&smm->lock, flags);
-	gen = svm_edu_pasid_install(sdev, smm->pasid, svm_edu_pe_flags(),
-				    virt_to_phys(mm->pgd));
+	root = sh ? svm_edu_shadow_root(sh) : virt_to_phys(mm->pgd);
+	gen = svm_edu_pasid_install(sdev, smm->pasid, svm_edu_pe_flags(sh),
+				    root, sh ? virt_to_phys(mm->pgd) : 0);
 	spin_lock_irqsave(&smm->lock, flags);
 	bond->gen = gen;
 	spin_unlock_irqrestore(&smm->lock, flags);
 
 	svm_edu_count(sdev, SVM_EDU_DC_BINDS, 1);
-	trace_svm_edu_bind(sdev->instance, smm->pasid, virt_to_phys(mm->pgd));
+	trace_svm_edu_bind(sdev->instance, smm->pasid, root);
 	return bond;
 }
 
@@ -383,6 +408,8 @@ static void svm_edu_bond_block(struct svm_edu_bond *bond, bool gap)
 			msleep(gap_ms);
 		svm_edu_bond_unlink(bond);
 	}
+	/* The PASID is blocked: a shadow's invalidations need no flush. */
+	svm_edu_shadow_block(bond->shadow);
 	/*
 	 * Every descriptor of this binding is in the ring already (its last
 	 * file is gone), and after the DRAIN no page request of it can be
@@ -421,6 +448,7 @@ static void svm_edu_bond_free(struct svm_edu_bond *bond)
 {
 	struct svm_edu_dev *sdev = bond->sdev;
 
+	svm_edu_shadow_free(bond->shadow);
 	mmu_notifier_put(&bond->smm->mn);
 	kfree(bond);
 	svm_edu_put(sdev);
@@ -431,6 +459,7 @@ static void svm_edu_quarantine_free(struct svm_edu_bond *bond)
 {
 	struct svm_edu_dev *sdev = bond->sdev;
 
+	svm_edu_shadow_free(bond->shadow);
 	kref_put(&bond->smm->ref, svm_edu_smm_free);
 	kfree(bond);
 	svm_edu_put(sdev);
@@ -592,6 +621,9 @@ void svm_edu_unbind_all(struct svm_edu_dev *sdev, struct list_head *dying)
  * @sdev: the device that asks
  * @pasid: the PASID
  * @gen: the binding generation the device gave
+ * @shadow: gets the bond's shadow table (NULL for an SVA bond); it stays
+ *	until the bond has drained, so for as long as the caller handles
+ *	a page request of the bond
  *
  * For page requests: the mm must be bound to @sdev by the binding of
  * generation @gen (not an earlier binding of the PASID), not released,
@@ -599,7 +631,7 @@ void svm_edu_unbind_all(struct svm_edu_dev *sdev, struct list_head *dying)
  * Return: the mm with a reference (mmput_async() it), or NULL.
  */
 struct mm_struct *svm_edu_pasid_mm(struct svm_edu_dev *sdev, u32 pasid,
-				   u32 gen)
+				   u32 gen, struct svm_edu_shadow **shadow)
 {
 	struct mm_struct *mm = NULL;
 	struct svm_edu_bond *bond;
@@ -613,8 +645,10 @@ struct mm_struct *svm_edu_pasid_mm(struct svm_edu_dev *sdev, u32 pasid,
 		list_for_each_entry(bond, &smm->bonds, mm_node) {
 			if (bond->sdev == sdev && !bond->dead &&
 			    bond->gen == gen &&
-			    smm->mn.mm && mmget_not_zero(smm->mn.mm))
+			    smm->mn.mm && mmget_not_zero(smm->mn.mm)) {
 				mm = smm->mn.mm;
+				*shadow = bond->shadow;
+			}
 		}
 		spin_unlock_irqrestore(&smm->lock, flags);
 	}

@@ -117,6 +117,8 @@ static_assert(SVM_EDU_SUBMIT_SIZE_VER0 ==
 	      offsetofend(struct svm_edu_submit, submitted));
 static_assert(SVM_EDU_WAIT_SIZE_VER0 == offsetofend(struct svm_edu_wait, status));
 static_assert(SVM_EDU_ZAP_SIZE_VER0 == offsetofend(struct svm_edu_zap, addr));
+static_assert(SVM_EDU_PREFAULT_SIZE_VER0 ==
+	      offsetofend(struct svm_edu_prefault, len));
 
 static long ioctl_info(struct svm_edu_file *sf, void __user *uarg)
 {
@@ -166,7 +168,7 @@ static long ioctl_bind(struct svm_edu_file *sf, void __user *uarg)
 
 	if (ret)
 		return ret;
-	if (b.flags || b.reserved)
+	if ((b.flags & ~SVM_EDU_BIND_F_MASK) || b.reserved)
 		return -EINVAL;
 	if (!current->mm)
 		return -EINVAL;
@@ -178,10 +180,16 @@ static long ioctl_bind(struct svm_edu_file *sf, void __user *uarg)
 	} else if (svm_edu_fenced(sdev)) {
 		ret = -EIO;
 	} else if (sf->bond) {
-		/* Binding again is a no-op; another process's fd is not ours. */
-		ret = sf->bond->smm->mn.mm == current->mm ? 0 : -EBUSY;
+		/*
+		 * Binding again is a no-op; another process's fd is not ours,
+		 * nor is a binding of the other mode.
+		 */
+		ret = sf->bond->smm->mn.mm == current->mm &&
+		      !sf->bond->shadow == !(b.flags & SVM_EDU_BIND_F_SHADOW) ?
+		      0 : -EBUSY;
 	} else {
-		bond = svm_edu_bind(sdev, current->mm);
+		bond = svm_edu_bind(sdev, current->mm,
+				    b.flags & SVM_EDU_BIND_F_SHADOW);
 		if (IS_ERR(bond))
 			ret = PTR_ERR(bond);
 		else
@@ -284,6 +292,57 @@ static long ioctl_zap(struct svm_edu_file *sf, struct file *file,
 	return svm_edu_zap(&sf->zbuf, file, z.addr);
 }
 
+/* How long a PREFAULT keeps racing invalidations before EBUSY. */
+#define SVM_EDU_PREFAULT_TIMEOUT_MS	5000
+
+static int prefault_fill(struct svm_edu_bond *bond,
+			 const struct svm_edu_prefault *p)
+{
+	int ret = svm_edu_shadow_fill(bond->shadow, current->mm, p->addr,
+				      p->len,
+				      p->flags & SVM_EDU_PREFAULT_F_WRITE,
+				      SVM_EDU_PREFAULT_TIMEOUT_MS);
+
+	/* hmm_range_fault()'s EPERM: a write to a read-only mapping. */
+	return ret == -EPERM ? -EACCES : ret;
+}
+
+static long ioctl_prefault(struct svm_edu_file *sf, void __user *uarg)
+{
+	struct svm_edu_dev *sdev = sf->sdev;
+	struct svm_edu_prefault p;
+	u32 usize;
+	int ret = get_arg(&p, sizeof(p), SVM_EDU_PREFAULT_SIZE_VER0, uarg,
+			  &usize);
+
+	if (ret)
+		return ret;
+	if ((p.flags & ~SVM_EDU_PREFAULT_F_MASK) || !p.len)
+		return -EINVAL;
+	if (p.addr + p.len < p.addr || p.addr + p.len > TASK_SIZE_MAX)
+		return -EFAULT;
+
+	mutex_lock(&sf->lock);
+	down_read(&sdev->rwsem);
+	if (sdev->gone)
+		ret = -ENODEV;
+	else if (svm_edu_fenced(sdev))
+		ret = -EIO;
+	else if (!sf->bond)
+		ret = -ENOTCONN;
+	else if (sf->bond->smm->mn.mm != current->mm)
+		ret = -EPERM;
+	else if (!sf->bond->shadow)
+		ret = -EINVAL;	/* an SVA binding has nothing to fill */
+	else if (svm_edu_bond_dead(sf->bond))
+		ret = -ESRCH;
+	else
+		ret = prefault_fill(sf->bond, &p);
+	up_read(&sdev->rwsem);
+	mutex_unlock(&sf->lock);
+	return ret;
+}
+
 /*
  * The command number without its size bits: a caller built against a header
  * whose structure has grown sends the same command with another size.
@@ -313,6 +372,8 @@ static long svm_edu_ioctl(struct file *file, unsigned int cmd,
 		return ioctl_wait(sf, uarg);
 	case SVM_EDU_IOC_NOSIZE(SVM_EDU_IOC_ZAP):
 		return ioctl_zap(sf, file, uarg);
+	case SVM_EDU_IOC_NOSIZE(SVM_EDU_IOC_PREFAULT):
+		return ioctl_prefault(sf, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -37,6 +37,10 @@
  * svm_edu/svm-edu<N>/quarantine
  *	The PASIDs held back because the device had not drained them yet:
  *	"PASID generation".
+ * svm_edu/svm-edu<N>/bindings
+ *	One line per binding: "PASID generation mode users" and, for a
+ *	shadow binding, the table's "table_pages entries fills retries
+ *	invalidations" (0 0 0 0 0 for sva).
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -350,6 +354,28 @@ static int quarantine_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(quarantine);
 
+static int bindings_show(struct seq_file *m, void *v)
+{
+	struct svm_edu_dev *sdev = m->private;
+	struct svm_edu_bond *bond;
+
+	mutex_lock(&svm_edu_bind_lock);
+	list_for_each_entry(bond, &sdev->bonds, dev_node) {
+		struct svm_edu_shadow_stats st = {};
+
+		if (bond->shadow)
+			svm_edu_shadow_get_stats(bond->shadow, &st);
+		seq_printf(m, "%u %u %s %u %llu %llu %llu %llu %llu\n",
+			   bond->smm->pasid, bond->gen,
+			   bond->shadow ? "shadow" : "sva", bond->users,
+			   st.table_pages, st.entries, st.fills, st.retries,
+			   st.invalidations);
+	}
+	mutex_unlock(&svm_edu_bind_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(bindings);
+
 /**
  * svm_edu_debugfs_add() - the per-device debugfs folder
  * @sdev: the device
@@ -368,6 +394,7 @@ void svm_edu_debugfs_add(struct svm_edu_dev *sdev)
 				   &throttle_fops);
 	debugfs_create_file("quarantine", 0400, d, sdev, &quarantine_fops);
 	svm_edu_lat_debugfs(sdev, d);
+	debugfs_create_file("bindings", 0400, d, sdev, &bindings_fops);
 }
 
 /**

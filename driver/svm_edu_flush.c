@@ -305,9 +305,11 @@ static u32 next_gen(struct svm_edu_dev *sdev, __le64 *pe)
  * @sdev: the device
  * @pasid: the entry, blocked or never used (not VALID)
  * @flags: SVM_EDU_PE_*, VALID included
- * @pgd: physical address of the root page table
+ * @pgd: physical address of the root page table the device walks
+ * @croot: with SVM_EDU_PE_SHADOW, the process's root for the checker;
+ *	else 0
  *
- * Writes the root and, with SVM_EDU_CAP_BIND_GEN, a generation the PASID
+ * Writes the root(s) and, with SVM_EDU_CAP_BIND_GEN, a generation the PASID
  * has not had before, and only then the flags: a device that reads the
  * entry while it changes sees it either invalid or complete. Then flushes
  * the device's copy of the entry and the PASID's IOTLB entries. Safe in
@@ -315,7 +317,7 @@ static u32 next_gen(struct svm_edu_dev *sdev, __le64 *pe)
  * Return: the binding's generation, 0 without SVM_EDU_CAP_BIND_GEN.
  */
 u32 svm_edu_pasid_install(struct svm_edu_dev *sdev, u32 pasid, u64 flags,
-			  u64 pgd)
+			  u64 pgd, u64 croot)
 {
 	__le64 *pe = pasid_entry(sdev, pasid);
 	unsigned long irqflags;
@@ -325,6 +327,7 @@ u32 svm_edu_pasid_install(struct svm_edu_dev *sdev, u32 pasid, u64 flags,
 	if (sdev->caps & SVM_EDU_CAP_BIND_GEN)
 		gen = next_gen(sdev, pe);
 	WRITE_ONCE(pe[SVM_EDU_PE_PGD / 8], cpu_to_le64(pgd));
+	WRITE_ONCE(pe[SVM_EDU_PE_CROOT / 8], cpu_to_le64(croot));
 	if (gen)
 		WRITE_ONCE(pe[SVM_EDU_PE_GEN / 8], cpu_to_le64(gen));
 	/* The table is coherent memory: order root and gen before VALID. */
@@ -384,5 +387,6 @@ void svm_edu_pasid_block(struct svm_edu_dev *sdev, u32 pasid)
 	/* The doorbell's writel() orders the flags before the commands. */
 	pasid_flush(sdev, pasid);
 	WRITE_ONCE(pe[SVM_EDU_PE_PGD / 8], 0);
+	WRITE_ONCE(pe[SVM_EDU_PE_CROOT / 8], 0);
 	spin_unlock_irqrestore(&sdev->inv_lock, irqflags);
 }

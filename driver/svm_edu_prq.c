@@ -81,6 +81,28 @@ static enum svm_edu_fault_res svm_edu_fault_once(struct mm_struct *mm,
 }
 
 /*
+ * A shadow binding's page request: fill the shadow table for the page
+ * (hmm_range_fault() faults it in as the CPU would, the VMA's rights
+ * checked), racing invalidations at most until @deadline.
+ */
+static enum svm_edu_fault_res svm_edu_prq_shadow(struct svm_edu_shadow *sh,
+						 struct mm_struct *mm,
+						 u64 addr, bool write,
+						 unsigned long deadline)
+{
+	long left = (long)(deadline - jiffies);
+	int ret;
+
+	if (left <= 0)
+		return SVM_EDU_FAULT_TIMEOUT;
+	ret = svm_edu_shadow_fault(sh, mm, addr, write,
+				   jiffies_to_msecs(left));
+	if (ret == -EBUSY || ret == -EINTR)
+		return SVM_EDU_FAULT_TIMEOUT;
+	return ret ? SVM_EDU_FAULT_FAILED : SVM_EDU_FAULT_OK;
+}
+
+/*
  * The rest of a page-request group, once its first page is in: pages
  * @addr + 4 KiB on, up to @npages in all, under one mmap_lock, as the CPU's
  * fault-around maps what it will touch next. Best effort and never
@@ -93,14 +115,20 @@ static u32 svm_edu_fault_around(struct svm_edu_dev *sdev, u32 pasid, u32 gen,
 {
 	unsigned int flags = FAULT_FLAG_REMOTE | FAULT_FLAG_USER |
 			     FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_RETRY_NOWAIT;
+	struct svm_edu_shadow *sh = NULL;
 	struct vm_area_struct *vma = NULL;
 	struct mm_struct *mm;
 	vm_fault_t ret;
 	u32 i;
 
-	mm = svm_edu_pasid_mm(sdev, pasid, gen);
+	mm = svm_edu_pasid_mm(sdev, pasid, gen, &sh);
 	if (!mm)
 		return 0;
+	if (sh) {
+		i = svm_edu_shadow_around(sh, mm, addr, npages, write);
+		mmput_async(mm);
+		return i;
+	}
 	if (write)
 		flags |= FAULT_FLAG_WRITE;
 	mmap_read_lock(mm);
@@ -152,12 +180,16 @@ static enum svm_edu_fault_res svm_edu_fault_in(struct svm_edu_dev *sdev,
 		stall_ms = 0;
 	}
 	for (;;) {
-		mm = svm_edu_pasid_mm(sdev, pasid, gen);
+		struct svm_edu_shadow *sh = NULL;
+
+		mm = svm_edu_pasid_mm(sdev, pasid, gen, &sh);
 		if (!mm)
 			return SVM_EDU_FAULT_ENDED;
 		/* Test-only: the page is "under I/O" until stall_end. */
 		if (stall_ms && time_before(jiffies, stall_end))
 			res = SVM_EDU_FAULT_AGAIN;
+		else if (sh)	/* a shadow binding: fill the shadow */
+			res = svm_edu_prq_shadow(sh, mm, addr, write, deadline);
 		else
 			res = svm_edu_fault_once(mm, addr, write);
 		/* Never exit_mmap() (and our .release) from this thread. */

@@ -58,17 +58,19 @@ static u32 sq_free(struct svm_edu_dev *sdev)
 /*
  * One descriptor into the ring. The PASID and the binding generation are
  * the bond's: user space chooses neither (its reserved fields were checked
- * to be 0 and are not copied).
+ * to be 0 and are not copied). A shadow binding's descriptors always
+ * block on faults: the shadow is filled on the device's page requests,
+ * which no touch from user space can stand in for.
  */
 static void sq_put(struct svm_edu_dev *sdev, const struct svm_edu_udesc *u,
-		   u32 pasid, u32 gen)
+		   u32 pasid, u32 gen, bool shadow)
 {
 	struct svm_edu_desc *d = &sdev->sq[sdev->sq_tail];
 	u16 flags = u->completion ? SVM_EDU_DESC_F_RECORD : 0;
 
 	if (u->flags & SVM_EDU_UDESC_F_IRQ)
 		flags |= SVM_EDU_DESC_F_IRQ;
-	if (u->flags & SVM_EDU_UDESC_F_BLOCK_ON_FAULT)
+	if ((u->flags & SVM_EDU_UDESC_F_BLOCK_ON_FAULT) || shadow)
 		flags |= SVM_EDU_DESC_F_BLOCK_ON_FAULT;
 	put_unaligned_le16(u->opcode, &d->opcode);
 	put_unaligned_le16(flags, &d->flags);
@@ -133,7 +135,8 @@ int svm_edu_submit(struct svm_edu_dev *sdev, struct svm_edu_bond *bond,
 		usleep_range(100, 200);
 	}
 	for (i = 0; i < count; i++)
-		sq_put(sdev, &batch[i], bond->smm->pasid, bond->gen);
+		sq_put(sdev, &batch[i], bond->smm->pasid, bond->gen,
+		       bond->shadow);
 	atomic64_add(count, &sdev->sq_queued);
 	/* writel() orders the descriptor stores before the doorbell. */
 	svm_edu_write32(sdev, SVM_EDU_REG_SQ_TAIL, sdev->sq_tail);

@@ -58,7 +58,7 @@ static inline uint64_t svm_edu_cpu_to_le64(uint64_t v) { return SVM_EDU_LE64(v);
 
 /* Interface version: major in bits 31:16, minor in bits 15:0 */
 #define SVM_EDU_VERSION_MAJOR		1
-#define SVM_EDU_VERSION_MINOR		1
+#define SVM_EDU_VERSION_MINOR		2
 #define SVM_EDU_VERSION \
 	((SVM_EDU_VERSION_MAJOR << 16) | SVM_EDU_VERSION_MINOR)
 
@@ -119,7 +119,10 @@ static inline uint64_t svm_edu_cpu_to_le64(uint64_t v) { return SVM_EDU_LE64(v);
 /* Counters: 64-bit, RO, SVM_EDU_CNT_* at SVM_EDU_REG_COUNTERS + 8 * n */
 #define SVM_EDU_REG_COUNTERS		0x400
 
-/* SVM_EDU_REG_CAP: PASID width in bits 4:0, then bits X(ID, bit, "name") */
+/*
+ * SVM_EDU_REG_CAP: PASID width in bits 4:0, then bits X(ID, bit, "name"),
+ * listed in the order they were added (svmctl list prints them so).
+ */
 #define SVM_EDU_CAP_PASID_BITS_MASK	0x1full		/* bits 4:0 */
 #define SVM_EDU_CAPS(X) \
 	X(LA57, 8, "5-level")			/* 5-level walks */ \
@@ -130,7 +133,8 @@ static inline uint64_t svm_edu_cpu_to_le64(uint64_t v) { return SVM_EDU_LE64(v);
 	X(DMA, 13, "dma") \
 	X(PRQ, 14, "page-requests")		/* page requests */ \
 	X(BIND_GEN, 15, "binding-generations")	/* binding generations */ \
-	X(WALK_CACHE, 16, "walk-cache")		/* paging-structure cache */
+	X(WALK_CACHE, 16, "walk-cache")		/* paging-structure cache */ \
+	X(SHADOW, 7, "shadow-tables")		/* PE_SHADOW, CROOT (1.2) */
 
 #define SVM_EDU_CAP_ENUM_(id, bit, name)	SVM_EDU_CAP_##id = 1u << (bit),
 enum svm_edu_cap { SVM_EDU_CAPS(SVM_EDU_CAP_ENUM_) };
@@ -312,7 +316,7 @@ struct svm_edu_pasid_entry {
 	uint64_t pgd;		/* root table physical (SVM_EDU_PE_PGD_MASK) */
 	uint32_t gen;		/* binding generation */
 	uint32_t rsvd0;
-	uint64_t rsvd1;
+	uint64_t croot;		/* SHADOW: the checker's root (process's) */
 };
 
 #define SVM_EDU_PE_FLAGS		0x00	/* 64: SVM_EDU_PE_* */
@@ -323,12 +327,20 @@ struct svm_edu_pasid_entry {
  * into descriptors and page requests; see SVM_EDU_CAP_BIND_GEN.
  */
 #define SVM_EDU_PE_GEN			0x10
+/*
+ * 64: with SVM_EDU_PE_SHADOW (SVM_EDU_CAP_SHADOW), the root of the
+ * process's own table: PGD is then a driver-owned shadow table the device
+ * walks, and the stale checker judges every use of a translation against
+ * CROOT instead. Reserved (0) otherwise.
+ */
+#define SVM_EDU_PE_CROOT		0x18
 #define SVM_EDU_PE_VALID		(1ull << 0)
 #define SVM_EDU_PE_LA57			(1ull << 1)	/* 5-level table */
 #define SVM_EDU_PE_WRITE		(1ull << 2)	/* writes allowed */
 #define SVM_EDU_PE_AD			(1ull << 3)	/* set A/D bits */
 #define SVM_EDU_PE_FPD			(1ull << 4)	/* blocked, silent */
-#define SVM_EDU_PE_FLAGS_MASK		0x1full
+#define SVM_EDU_PE_SHADOW		(1ull << 5)	/* PGD is a shadow */
+#define SVM_EDU_PE_FLAGS_MASK		0x3full
 #define SVM_EDU_PE_PGD_MASK		0x000ffffffffff000ull
 
 /*

@@ -145,8 +145,9 @@ typedef struct SvmEduPasidEntry {
     bool cached;
     uint32_t pasid;
     uint64_t flags;         /* SVM_EDU_PE_* */
-    uint64_t pgd;
+    uint64_t pgd;           /* the table the device walks */
     uint32_t gen;           /* binding generation (SVM_EDU_PE_GEN) */
+    uint64_t croot;         /* SHADOW: the checker's root (SVM_EDU_PE_CROOT) */
 } SvmEduPasidEntry;
 
 /*

@@ -185,7 +185,8 @@ const SvmEduPasidEntry *svm_edu_pasid_get(SvmEduCore *s, uint32_t pasid)
     /* gen is read with the reserved word beside it, in one load. */
     ok = ok &&
          pasid_word(s, at, &e, offsetof(struct svm_edu_pasid_entry, pgd)) &&
-         pasid_word(s, at, &e, offsetof(struct svm_edu_pasid_entry, gen));
+         pasid_word(s, at, &e, offsetof(struct svm_edu_pasid_entry, gen)) &&
+         pasid_word(s, at, &e, offsetof(struct svm_edu_pasid_entry, croot));
     if (!ok) {
         svm_edu_guest_error(s, SVM_EDU_ERR_PASID_TABLE,
                             "svm-edu: PASID %u entry at 0x%llx is not in RAM",
@@ -200,10 +201,18 @@ const SvmEduPasidEntry *svm_edu_pasid_get(SvmEduCore *s, uint32_t pasid)
                             "0 (torn update?): treated as not valid", pasid);
         flags &= ~SVM_EDU_PE_VALID;
     }
+    if ((flags & SVM_EDU_PE_VALID) && (flags & SVM_EDU_PE_SHADOW) &&
+        !(svm_edu_le64_to_cpu(e.croot) & SVM_EDU_PE_PGD_MASK)) {
+        svm_edu_guest_error(s, SVM_EDU_ERR_PASID_TABLE,
+                            "svm-edu: PASID %u entry is VALID and SHADOW with "
+                            "a checker root of 0: treated as not valid", pasid);
+        flags &= ~SVM_EDU_PE_VALID;
+    }
     c->pasid = pasid;
     c->flags = flags;
     c->pgd = pgd;
     c->gen = svm_edu_le32_to_cpu(e.gen);
+    c->croot = (flags & SVM_EDU_PE_SHADOW) ? svm_edu_le64_to_cpu(e.croot) : 0;
     /* Entries without VALID are never cached: no flush needed to set up. */
     c->cached = c->flags & SVM_EDU_PE_VALID;
     return c;

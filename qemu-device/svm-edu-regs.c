@@ -20,7 +20,7 @@ static uint64_t read_cap(SvmEduCore *s, uint32_t off)
     (void)off;
     cap |= SVM_EDU_CAP_PG1G | SVM_EDU_CAP_IOTLB | SVM_EDU_CAP_STALE_CHECK |
            SVM_EDU_CAP_INV_QUEUE | SVM_EDU_CAP_DMA | SVM_EDU_CAP_PRQ |
-           SVM_EDU_CAP_BIND_GEN;
+           SVM_EDU_CAP_BIND_GEN | SVM_EDU_CAP_SHADOW;
     if (s->cfg.la57) {
         cap |= SVM_EDU_CAP_LA57;
     }
@@ -230,7 +230,8 @@ static void write_prq_head(SvmEduCore *s, uint64_t val)
                          SVM_EDU_CAP_IOTLB | SVM_EDU_CAP_STALE_CHECK | \
                          SVM_EDU_CAP_INV_QUEUE | SVM_EDU_CAP_DMA | \
                          SVM_EDU_CAP_PRQ | SVM_EDU_CAP_BIND_GEN | \
-                         SVM_EDU_CAP_WALK_CACHE | 4 << 17 | 64 << 20)
+                         SVM_EDU_CAP_SHADOW | SVM_EDU_CAP_WALK_CACHE | \
+                         4 << 17 | 64 << 20)
 #define GEOM_DEFAULT    (64 | 4 << 16)
 
 const SvmEduRegInfo svm_edu_regs[] = {

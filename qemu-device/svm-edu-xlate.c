@@ -72,18 +72,41 @@ void svm_edu_log_stale(SvmEduCore *s, uint32_t pasid, uint64_t va,
 }
 
 /*
- * Compare the cached translation of @va with a fresh, read-only walk.
- * Returns true when the use is stale; @fresh gets the walk.
+ * The entry the checker walks: the PASID entry itself, or for a SHADOW
+ * entry a copy rooted at the process's own table (CROOT). Dirty tracking
+ * is not judged in shadow mode (AD is cleared in the copy): the shadow's
+ * D bits are the driver's, and a shadow-mode driver has no way to set the
+ * process's (docs/hw-spec.md, "Shadow tables").
+ */
+static const SvmEduPasidEntry *checker_pe(const SvmEduPasidEntry *pe,
+                                          SvmEduPasidEntry *tmp)
+{
+    if (!(pe->flags & SVM_EDU_PE_SHADOW)) {
+        return pe;
+    }
+    *tmp = *pe;
+    tmp->pgd = pe->croot;
+    tmp->flags &= ~(SVM_EDU_PE_AD | SVM_EDU_PE_SHADOW);
+    return tmp;
+}
+
+/*
+ * Compare a translation the device is about to use (@pa of a page of
+ * @pgsz: an IOTLB entry's, or in shadow mode a fresh walk of the shadow)
+ * with a fresh, read-only walk of the process's table. Returns true when
+ * the use is stale, logged unless @quiet (this access was logged already);
+ * @fresh gets the walk.
  */
 static bool check_stale(SvmEduCore *s, const SvmEduPasidEntry *pe,
-                        const SvmEduIotlbEntry *e, uint64_t va, bool write,
-                        SvmEduWalk *fresh)
+                        uint64_t pa, uint8_t pgsz, uint64_t va, bool write,
+                        bool quiet, SvmEduWalk *fresh)
 {
-    uint64_t cached_pa = e->pa + (va & (svm_edu_page_size(e->pgsz) - 1));
+    uint64_t cached_pa = pa + (va & (svm_edu_page_size(pgsz) - 1));
     uint64_t fresh_pa = SVM_EDU_STALE_NOT_PRESENT_PA;
     uint32_t info = write ? SVM_EDU_STALE_INFO_WRITE : 0;
+    SvmEduPasidEntry tmp;
 
-    svm_edu_walk(s, pe, va, write, false, fresh);
+    svm_edu_walk(s, checker_pe(pe, &tmp), va, write, false, fresh);
     if (fresh->fault & SVM_EDU_FAULT_NOT_PRESENT) {
         info |= SVM_EDU_STALE_INFO_NOT_PRESENT;
     } else if (fresh->fault) {
@@ -101,14 +124,35 @@ static bool check_stale(SvmEduCore *s, const SvmEduPasidEntry *pe,
     if (!(info & ~SVM_EDU_STALE_INFO_WRITE)) {
         return false;
     }
-    svm_edu_log_stale(s, pe->pasid, va, cached_pa, fresh_pa, info);
+    if (!quiet) {
+        svm_edu_log_stale(s, pe->pasid, va, cached_pa, fresh_pa, info);
+    }
     return true;
+}
+
+/*
+ * Shadow mode, report policy: the access uses what the process's table
+ * gives now (@fresh, the checker's walk), without caching it: the shadow
+ * still holds the stale entry and is judged again at the next use.
+ */
+static int use_fresh(SvmEduCore *s, uint32_t pasid, uint64_t va, bool write,
+                     const SvmEduWalk *fresh, uint64_t *pa, uint32_t *fault)
+{
+    if (fresh->fault) {
+        *fault = fresh->fault | (write ? SVM_EDU_FAULT_WRITE : 0);
+        count_fault(s, fresh->fault);
+        svm_edu_trace_fault(pasid, va, *fault);
+        return fault_status(fresh->fault);
+    }
+    *pa = fresh->pa + (va & (svm_edu_page_size(fresh->pgsz) - 1));
+    return SVM_EDU_CS_SUCCESS;
 }
 
 int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
                       bool write, uint64_t *pa, uint32_t *fault)
 {
     const SvmEduPasidEntry *pe = svm_edu_pasid_get(s, pasid);
+    bool reported = false;
     SvmEduIotlbEntry *e;
     SvmEduWalk w;
 
@@ -133,7 +177,7 @@ int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
         svm_edu_trace_iotlb_hit(pasid, va, e->pa + off,
                                 svm_edu_page_size(e->pgsz));
         if (s->stale_policy == SVM_EDU_STALE_OFF ||
-            !check_stale(s, pe, e, va, write, &w) ||
+            !check_stale(s, pe, e->pa, e->pgsz, va, write, false, &w) ||
             s->stale_policy == SVM_EDU_STALE_USE) {
             *pa = e->pa + off;
             return SVM_EDU_CS_SUCCESS;
@@ -141,8 +185,13 @@ int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
         if (s->stale_policy == SVM_EDU_STALE_ABORT) {
             return SVM_EDU_CS_STALE_ABORT;
         }
-        /* report: forget the stale entry and use a fresh translation. */
+        /*
+         * report: forget the stale entry and use a fresh translation (in
+         * shadow mode a fresh walk of the shadow, judged below in turn,
+         * without a second event for this access).
+         */
         svm_edu_iotlb_drop(s, e);
+        reported = true;
     }
 
     s->counters[SVM_EDU_CNT_IOTLB_MISSES]++;
@@ -156,6 +205,25 @@ int svm_edu_translate(SvmEduCore *s, uint32_t pasid, uint64_t va,
         count_fault(s, w.fault);
         svm_edu_trace_fault(pasid, va, *fault);
         return fault_status(w.fault);
+    }
+    /*
+     * Shadow mode: the shadow entry is the driver's copy of the process's
+     * mapping, and the copy itself can be stale (an invalidation that did
+     * not clear it, a fill from an outdated snapshot). Judge it against
+     * the process's table before it is used or cached.
+     */
+    if ((pe->flags & SVM_EDU_PE_SHADOW) &&
+        s->stale_policy != SVM_EDU_STALE_OFF) {
+        SvmEduWalk fresh;
+
+        if (check_stale(s, pe, w.pa, w.pgsz, va, write, reported, &fresh)) {
+            if (s->stale_policy == SVM_EDU_STALE_ABORT) {
+                return SVM_EDU_CS_STALE_ABORT;
+            }
+            if (s->stale_policy == SVM_EDU_STALE_REPORT) {
+                return use_fresh(s, pasid, va, write, &fresh, pa, fault);
+            }
+        }
     }
     svm_edu_iotlb_insert(s, pasid, va, &w);
     *pa = w.pa + (va & (svm_edu_page_size(w.pgsz) - 1));
@@ -196,6 +264,7 @@ static uint64_t fresh_pa(SvmEduCore *s, uint32_t pasid, uint64_t va,
                          bool write)
 {
     const SvmEduPasidEntry *pe = svm_edu_pasid_get(s, pasid);
+    SvmEduPasidEntry tmp;
     SvmEduWalk w;
 
     if (!pe || !(pe->flags & SVM_EDU_PE_VALID) ||
@@ -203,7 +272,7 @@ static uint64_t fresh_pa(SvmEduCore *s, uint32_t pasid, uint64_t va,
         ((pe->flags & SVM_EDU_PE_LA57) && !s->cfg.la57)) {
         return SVM_EDU_STALE_NOT_PRESENT_PA;
     }
-    svm_edu_walk(s, pe, va, write, false, &w);
+    svm_edu_walk(s, checker_pe(pe, &tmp), va, write, false, &w);
     if (w.fault) {
         return SVM_EDU_STALE_NOT_PRESENT_PA;
     }

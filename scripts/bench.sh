@@ -23,6 +23,12 @@ log "guest svm-bench, boot 1 of 2 (KERNEL=${KERNEL:-6.1}, about a minute under T
 "$SVM_TOP/scripts/run-guest" -n bench -t 1200 -- 'svm-bench && svmctl latency' >"$out/guest.txt"
 log "guest svm-bench, boot 2 of 2"
 "$SVM_TOP/scripts/run-guest" -n bench-2 -t 1200 -- svm-bench >"$out/guest-2.txt"
+# Both binding modes side by side (issue 15): the same svm-bench with shadow
+# page-table bindings (libsvmedu's svmedu_bind() follows SVMEDU_BIND_MODE).
+log "guest svm-bench, shadow bindings"
+"$SVM_TOP/scripts/run-guest" -n bench-shadow -t 1200 -- \
+	'SVMEDU_BIND_MODE=shadow svm-bench; svm-dma-test --mode shadow shadow-fill-race' \
+	>"$out/guest-shadow.txt"
 log "host copy reference (after)"
 "$SVM_BUILD/bench/host_memcpy" >"$out/host-after.txt"
 cat "$out/host.txt" "$out/host-after.txt" "$out/guest.txt" >"$out/all.txt"
@@ -46,6 +52,8 @@ done
 
 host=$(host_ref "$out/host.txt" "$out/host-after.txt")
 method=$(awk '$2 == "host_memcpy_bw" { print $7 }' "$out/host.txt" | head -1)
+# The same from the shadow-binding run.
+value_shadow() { awk -v k="$1" -v f="${2:-3}" '$1 == "BENCH" && $2 == k { print $f; exit }' "$out/guest-shadow.txt"; }
 row() {	# name median spread target verdict
 	printf '| %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" "$5"
 }
@@ -125,6 +133,45 @@ bench_merge "$out/rows-1.tsv" "$out/rows-2.tsv" >"$out/rows.tsv"
 	for k in invalidation page_request; do
 		awk -v k="$k" '$1 == k { printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $NF }' "$out/guest.txt"
 	done
+	echo
+	echo "## SVA and shadow bindings side by side"
+	echo
+	echo "The same svm-bench, once with sva bindings (the device walks the"
+	echo "process's page tables) and once with shadow bindings (a table the"
+	echo "driver fills with hmm_range_fault() on the device's page requests;"
+	echo "docs/design.md, *Shadow page-table mode*). Medians."
+	echo
+	echo "| metric | sva | shadow |"
+	echo "|---|---|---|"
+	# A ratio of nothing (-nan): shadow invalidations of ranges the
+	# shadow holds nothing of send no command at all.
+	both() {	# name key unit
+		local a b
+		a="$(value "$2") $3"; b="$(value_shadow "$2") $3"
+		case $a in *nan*) a="none sent" ;; esac
+		case $b in *nan*) b="none sent" ;; esac
+		printf '| %s | %s | %s |\n' "$1" "$a" "$b"
+	}
+	both "DMA copy 64 MiB, 4 KiB pages, warm, checker off" copy_bw_4k_checker_off GB/s
+	both "same, checker on (report)" copy_bw_4k_checker_on GB/s
+	both "DMA copy 64 MiB, THP, checker off" copy_bw_thp_checker_off GB/s
+	both "walks per GiB copied, THP" walks_per_gib_thp ""
+	both "doorbells per notifier callback" doorbells_per_callback ""
+	for n in 1 16 512; do
+		both "mmap+touch+munmap of $n pages, bound vs unbound" munmap_bound_vs_unbound_$n x
+	done
+	both "device page fault per page (page request)" device_fault_ns ns
+	both "device fault vs CPU minor fault" device_vs_cpu_fault x
+	for k in 4k thp; do
+		both "page-table memory per GiB mapped, $k: the process's own (VmPTE)" table_kib_per_gib_process_$k KiB
+		both "same, $k: the device's table besides it (sva: none, it walks the process's)" table_kib_per_gib_device_$k KiB
+	done
+	echo
+	# svm-dma-test's diag line: "# N rounds: M raced an invalidation (K retries), ..."
+	race=$(sed -n 's/^# \([0-9]* rounds: [0-9]* raced an invalidation ([0-9]* retries)\).*/\1/p' "$out/guest-shadow.txt" | head -1)
+	echo "Sequence retries under the fill-vs-munmap race (\`svm-dma-test --mode"
+	echo "shadow shadow-fill-race\`, lib/test_hmm.c style; a fill held 300 us"
+	echo "between \`hmm_range_fault()\` and the driver's lock): ${race:-not measured}."
 	echo
 	echo "Plots: [invalidation cost vs range size](bench/flush_cost.png),"
 	echo "[latency histograms](bench/latency.png),"

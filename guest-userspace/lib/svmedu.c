@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -42,13 +43,40 @@ void svmedu_close(struct svmedu *d)
 	d->pasid = 0;
 }
 
-int svmedu_bind(struct svmedu *d)
+int svmedu_bind_flags(struct svmedu *d, uint32_t flags)
 {
-	struct svm_edu_bind b = { .size = sizeof(b) };
+	struct svm_edu_bind b = { .size = sizeof(b), .flags = flags };
 
 	if (ioctl(d->fd, SVM_EDU_IOC_BIND, &b))
 		return -errno;
 	d->pasid = b.pasid;
+	return 0;
+}
+
+uint32_t svmedu_default_bind_flags(void)
+{
+	const char *mode = getenv("SVMEDU_BIND_MODE");
+
+	return mode && !strcmp(mode, "shadow") ? SVM_EDU_BIND_F_SHADOW : 0;
+}
+
+int svmedu_bind(struct svmedu *d)
+{
+	return svmedu_bind_flags(d, svmedu_default_bind_flags());
+}
+
+int svmedu_prefault(struct svmedu *d, const void *addr, size_t len,
+		    bool write)
+{
+	struct svm_edu_prefault p = {
+		.size = sizeof(p),
+		.flags = write ? SVM_EDU_PREFAULT_F_WRITE : 0,
+		.addr = (uintptr_t)addr,
+		.len = len,
+	};
+
+	if (ioctl(d->fd, SVM_EDU_IOC_PREFAULT, &p))
+		return -errno;
 	return 0;
 }
 
@@ -196,6 +224,12 @@ int svmedu_run_resolving(struct svmedu *d, struct svm_edu_udesc desc,
 			*page = *page;	/* write fault: make it writable */
 		else
 			(void)*page;	/* read fault: make it present */
+		/*
+		 * A shadow binding: the touch made the CPU's mapping, the
+		 * device's shadow needs filling too (EINVAL for sva).
+		 */
+		svmedu_prefault(d, (const void *)page, 1,
+				rec->fault_info & SVM_EDU_FAULT_WRITE);
 		desc.src += rec->bytes_completed;
 		desc.dst += rec->bytes_completed;
 		desc.len -= rec->bytes_completed;

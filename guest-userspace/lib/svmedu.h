@@ -10,6 +10,7 @@
 #define SVMEDU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "svm_edu_hw.h"
@@ -26,9 +27,23 @@ struct svmedu {
 int svmedu_open(struct svmedu *d, int instance);
 void svmedu_close(struct svmedu *d);
 
-/* Bind the calling process's address space; d->pasid gets its PASID. */
+/*
+ * Bind the calling process's address space; d->pasid gets its PASID.
+ * svmedu_bind_flags() takes SVM_EDU_BIND_F_* (SVM_EDU_BIND_F_SHADOW: a
+ * shadow page-table binding); svmedu_bind() uses
+ * svmedu_default_bind_flags(): SVM_EDU_BIND_F_SHADOW when the environment
+ * has SVMEDU_BIND_MODE=shadow, else 0 (sva).
+ */
 int svmedu_bind(struct svmedu *d);
+int svmedu_bind_flags(struct svmedu *d, uint32_t flags);
+uint32_t svmedu_default_bind_flags(void);
 int svmedu_unbind(struct svmedu *d);
+/*
+ * A shadow binding: fill the device's shadow table for [addr, addr + len),
+ * faulting the pages in (writable with @write). -EINVAL on an sva binding.
+ */
+int svmedu_prefault(struct svmedu *d, const void *addr, size_t len,
+		    bool write);
 
 /* Queue @n descriptors (1 .. SVM_EDU_MAX_BATCH) with one doorbell. */
 int svmedu_submit(struct svmedu *d, const struct svm_edu_udesc *descs,

@@ -56,5 +56,6 @@ void bench_crossover(void);
 void bench_attrib(unsigned int n, unsigned int rounds);
 void bench_fault(void);
 void bench_munmap_breakdown(unsigned long pages);
+void bench_table_memory(void);
 
 #endif /* BENCH_H */

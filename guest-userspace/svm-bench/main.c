@@ -130,6 +130,8 @@ int set_param(const char *param, unsigned int value)
  *                                        what this kernel sends per munmap
  *        svm-bench munmap [PAGES]        where the bound cost of a munmap of
  *                                        PAGES (16) goes
+ *        svm-bench table-memory          page-table memory per GiB mapped,
+ *                                        for this binding's mode
  */
 int main(int argc, char **argv)
 {
@@ -148,6 +150,11 @@ int main(int argc, char **argv)
 		svmedu_close(&dev);
 		return 0;
 	}
+	if (argc > 1 && !strcmp(argv[1], "table-memory")) {
+		bench_table_memory();
+		svmedu_close(&dev);
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "crossover")) {
 		bench_crossover();
 		svmedu_set_policy(&dev, "report");
@@ -157,6 +164,7 @@ int main(int argc, char **argv)
 	bench_dma();
 	bench_inv();
 	bench_fault();
+	bench_table_memory();
 	svmedu_set_policy(&dev, "report");
 	svmedu_close(&dev);
 	return 0;

@@ -122,6 +122,15 @@ static int finish(struct ctx *c, int err, struct svm_edu_completion *rec)
 	return svmedu_wait(&c->dev, rec, 20000);
 }
 
+bool shadow_mode;
+
+void shadow_records(struct svmedu *d)
+{
+	if (shadow_mode)
+		svmedu_prefault(d, records, sizeof(records), true);
+}
+
+
 int dma_fill(struct ctx *c, void *dst, uint64_t pattern, size_t len)
 {
 	struct svm_edu_completion *rec = record(0);

@@ -20,6 +20,20 @@ struct ctx {
 };
 
 /*
+ * --mode shadow: every binding is a shadow page-table binding (the
+ * environment's SVMEDU_BIND_MODE=shadow, which libsvmedu's svmedu_bind()
+ * follows, also in children). The driver makes every descriptor of a
+ * shadow binding block on faults: the shadow starts empty and is filled on
+ * the device's page requests.
+ */
+extern bool shadow_mode;
+/*
+ * Shadow mode: fill the completion records' page(s) into @d's shadow, for
+ * scenarios that count page requests or stall them; else nothing.
+ */
+void shadow_records(struct svmedu *d);
+
+/*
  * A scenario exercises one kernel path. run(c, false) is the positive run:
  * data checked, no stale access. When knob is set, run(c, true) is the
  * negative control: the same steps with that fault-injection knob on, and
@@ -63,7 +77,14 @@ extern unsigned int scenario_seed;
 extern const struct scenario scen_basic[], scen_unmap[], scen_exit[],
 	scen_badinput[], scen_cow[], scen_prot[], scen_numa[], scen_huge[],
 	scen_ksm[], scen_zap[], scen_fault[], scen_isolation[], scen_lifecycle[],
-	scen_lc_prq[], scen_lc_entry[], scen_lc_iq[], scen_lc_fence[], scen_ranges[];
+	scen_lc_prq[], scen_lc_entry[], scen_lc_iq[], scen_lc_fence[], scen_ranges[],
+	scen_shadow[];
+/*
+ * scen_shadow.c: the scenarios that need shadow bindings (--mode shadow),
+ * not run at all else; shadow_only() tells them.
+ */
+extern const struct scenario scen_shadow_only[];
+bool shadow_only(const struct scenario *s);
 /* scen_walkcache.c: page tables freed or moved under the walk cache */
 extern const struct scenario scen_walkcache[];
 

@@ -5,8 +5,9 @@
  * scenarios run on the test harness (scenario_run.c), one forked test per
  * run, named scenario.VARIANT.SCENARIO.
  *
- * usage: svm-dma-test [--list|--list-tests] [--repeat N] [--seed S]
- *                     [-f|-v|-t|-F|-V|-T NAME] [-r FULL.NAME] [SCENARIO...]
+ * usage: svm-dma-test [--mode sva|shadow] [--list|--list-tests] [--repeat N]
+ *                     [--seed S] [-f|-v|-t|-F|-V|-T NAME] [-r FULL.NAME]
+ *                     [SCENARIO...]
  *        svm-dma-test --device-negative SCENARIO...
  *        svm-dma-test --remove-test | --rmmod-after-close ROUNDS
  *        svm-dma-test --ioctl-fuzz SECONDS | --kill-storm PROCESSES
@@ -27,7 +28,7 @@ static const struct scenario *const groups[] = {
 	scen_basic, scen_unmap, scen_prot, scen_cow, scen_numa, scen_huge,
 	scen_ksm, scen_zap, scen_exit, scen_fault, scen_badinput, scen_isolation,
 	scen_lifecycle, scen_lc_prq, scen_lc_entry, scen_lc_iq,
-	scen_lc_fence, scen_ranges,
+	scen_lc_fence, scen_ranges, scen_shadow, scen_shadow_only,
 	scen_walkcache,
 };
 
@@ -63,6 +64,7 @@ int main(int argc, char **argv)
 		{ "negative", no_argument, NULL, 'N' },
 		{ "device-negative", no_argument, NULL, 'D' },
 		{ "list-tests", no_argument, NULL, 'L' },
+		{ "mode", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -125,9 +127,19 @@ int main(int argc, char **argv)
 		case 'D':
 			dev_negative = true;
 			break;
+		case 'm':
+			if (!strcmp(optarg, "shadow")) {
+				shadow_mode = true;
+			} else if (strcmp(optarg, "sva")) {
+				fprintf(stderr, "svm-dma-test: --mode sva|shadow\n");
+				return 2;
+			}
+			/* svmedu_bind() follows it, in children too. */
+			setenv("SVMEDU_BIND_MODE", optarg, 1);
+			break;
 		default:
-			fprintf(stderr, "usage: svm-dma-test [--list|--list-tests] [--repeat N] [--seed S]\n"
-				"                    [-f|-v|-t|-F|-V|-T NAME] [-r FULL.NAME] [SCENARIO...]\n"
+			fprintf(stderr, "usage: svm-dma-test [--mode sva|shadow] [--list|--list-tests] [--repeat N]\n"
+				"                    [--seed S] [-f|-v|-t|-F|-V|-T NAME] [-r FULL.NAME] [SCENARIO...]\n"
 				"       svm-dma-test --device-negative SCENARIO...\n"
 				"       svm-dma-test --remove-test | --rmmod-after-close ROUNDS\n"
 				"       svm-dma-test --ioctl-fuzz SECONDS | --kill-storm PROCESSES\n"
@@ -197,11 +209,19 @@ int main(int argc, char **argv)
 	err = svmedu_open(&c.dev, 0);
 	if (!err)
 		err = svmedu_bind(&c.dev);
+	if (err == -EOPNOTSUPP && shadow_mode) {
+		/* No CONFIG_HMM_MIRROR, or a device without shadow tables. */
+		ksft_test_result_skip("shadow mode: the driver says it has none",
+				      "open and bind /dev/svm-edu0");
+		return ksft_finished();
+	}
 	if (err) {
 		ksft_test_result_fail("open and bind /dev/svm-edu0: %s", strerror(-err));
 		return ksft_finished();
 	}
-	diag("PASID %u, seed %u", c.dev.pasid, c.seed);
+	shadow_records(&c.dev);
+	diag("PASID %u, seed %u, mode %s", c.dev.pasid, c.seed,
+	     shadow_mode ? "shadow" : "sva");
 	if (fuzz)
 		return ioctl_fuzz(&c, fuzz);
 	if (storm)

@@ -23,7 +23,7 @@ static int bad_input(struct ctx *c, bool negative)
 	uint8_t *buf = map_pages(1);
 	struct svm_edu_submit s = { .size = sizeof(s) };
 	struct svm_edu_info info = { .size = SVM_EDU_INFO_SIZE_VER0 - 4 };
-	struct svm_edu_bind b = { .size = sizeof(b), .flags = 1 };
+	struct svm_edu_bind b = { .size = sizeof(b), .flags = ~SVM_EDU_BIND_F_MASK };
 	struct svm_edu_udesc u[SVM_EDU_MAX_BATCH + 1];
 	struct svmedu unbound;
 	int fd = c->dev.fd;
@@ -216,7 +216,8 @@ static uint32_t file_pasid(int fd)
 
 static int sizes_bind(struct ctx *c)
 {
-	struct svm_edu_bind in = { 0 };
+	/* The mode of the binding this process has (--mode). */
+	struct svm_edu_bind in = { .flags = svmedu_default_bind_flags() };
 	struct svmedu f;
 	enum size_case k;
 
@@ -332,10 +333,42 @@ static int sizes_zap(struct ctx *c)
 	return PASS;
 }
 
+/*
+ * PREFAULT fills a shadow binding's table; the effect is the fill count.
+ * On an sva binding every size the checks pass is EINVAL: skipped there.
+ */
+static int sizes_prefault(struct ctx *c)
+{
+	uint8_t *p = map_pages(1);
+	enum size_case k;
+
+	EXPECT(p, "mmap");
+	if (!shadow_mode) {
+		munmap(p, 4096);
+		return PASS;
+	}
+	for (k = 0; k < NR_CASES; k++) {
+		struct svm_edu_prefault in = { .addr = (uintptr_t)p, .len = 4096 };
+		size_t usize = case_size(k, sizeof(in),
+					 SVM_EDU_PREFAULT_SIZE_VER0);
+		uint64_t fills = drv(c, "shadow_fills");
+		int ret = sized_ioctl(c->dev.fd, SVM_EDU_IOC_PREFAULT, &in,
+				      sizeof(in), usize, k);
+
+		EXPECT(common_ok(ret, k, sizeof(in), usize, "PREFAULT"),
+		       "PREFAULT sizes");
+		CHECK_CASE(ret ? drv(c, "shadow_fills") == fills :
+			   drv(c, "shadow_fills") > fills, k, "PREFAULT");
+	}
+	munmap(p, 4096);
+	return PASS;
+}
+
 static int ioctl_sizes(struct ctx *c, bool negative)
 {
 	int (*const cmds[])(struct ctx *) = {
 		sizes_info, sizes_bind, sizes_submit, sizes_wait, sizes_zap,
+		sizes_prefault,
 	};
 	unsigned int i;
 
@@ -346,7 +379,8 @@ static int ioctl_sizes(struct ctx *c, bool negative)
 	/* UNBIND takes no argument: a size in its number is another command. */
 	EXPECT(ioctl(c->dev.fd, IOC_NOSIZE(SVM_EDU_IOC_UNBIND) | 8u << _IOC_SIZESHIFT,
 		     arg) < 0 && errno == ENOTTY, "UNBIND with a size");
-	diag("INFO, BIND, SUBMIT, WAIT, ZAP: %d argument sizes each", NR_CASES);
+	diag("INFO, BIND, SUBMIT, WAIT, ZAP%s: %d argument sizes each",
+	     shadow_mode ? ", PREFAULT" : "", NR_CASES);
 	return PASS;
 }
 

@@ -39,6 +39,13 @@ static void child(struct svmedu *d, int ready, bool wait_for_kill)
 	dst = map_pages(EXIT_PAGES);
 	if (!src || !dst)
 		_exit(3);
+	/*
+	 * Shadow mode: the copies must run through translations, not stop
+	 * at page requests that the exit makes fail.
+	 */
+	if (shadow_mode && (svmedu_prefault(d, src, len, false) ||
+			    svmedu_prefault(d, dst, len, true)))
+		_exit(6);
 	memset(u, 0, sizeof(u));
 	for (i = 0; i < SVM_EDU_MAX_BATCH; i++) {
 		u[i].opcode = SVM_EDU_OP_COPY;

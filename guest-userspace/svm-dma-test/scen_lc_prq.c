@@ -85,6 +85,9 @@ static void child_b(int go, int out)
 	if (!p || svmedu_open(&d, 0) || svmedu_bind(&d))
 		_exit(2);
 	memset(p, 1, PAGE);
+	/* Shadow mode: no page request of ours may wait behind A's stall. */
+	shadow_records(&d);
+	svmedu_prefault(&d, p, PAGE, true);
 	if (write(out, &r, sizeof(r)) != sizeof(r) ||
 	    read(go, &x, 1) != 1)
 		_exit(3);
@@ -117,6 +120,7 @@ static int stall_times_out(struct ctx *c, unsigned int tmo, bool negative,
 		child_b(to_b[0], from_b[1]);
 	EXPECT(b > 0 && read(from_b[0], &rb, sizeof(rb)) == sizeof(rb),
 	       "child B did not bind");
+	shadow_records(&c->dev);	/* after the fork's COW: only A's page waits */
 	t0 = now_ms();
 	EXPECT(!fill_untouched(&c->dev, rec, &page), "A's FILL");
 	EXPECT(wait_counter(c, "page_requests", reqs, 2000),
@@ -152,8 +156,10 @@ static void child_c(int go, int out)
 	void *page;
 	char x = 'c';
 
-	if (svmedu_open(&d, 0) || svmedu_bind(&d) ||
-	    fill_untouched(&d, rec, &page))
+	if (svmedu_open(&d, 0) || svmedu_bind(&d))
+		_exit(2);
+	shadow_records(&d);
+	if (fill_untouched(&d, rec, &page))
 		_exit(2);
 	if (write(out, &x, 1) != 1 || read(go, &x, 1) != 1)
 		_exit(3);
@@ -176,6 +182,7 @@ static int stall_ends_with_binding(struct ctx *c, bool *late)
 	if (pc == 0)
 		child_c(to_c[0], from_c[1]);
 	EXPECT(pc > 0 && read(from_c[0], &x, 1) == 1, "child C");
+	shadow_records(&c->dev);	/* after the fork's COW */
 	EXPECT(wait_counter(c, "page_requests", reqs, 2000),
 	       "no page request of C within 2 s");
 	/* C's request stays stalled; ours, from now on, would not be. */

@@ -57,11 +57,16 @@ FIXTURE_SETUP(scenario)
 	err = svmedu_open(&self->c.dev, 0);
 	if (!err)
 		err = svmedu_bind(&self->c.dev);
+	/* No CONFIG_HMM_MIRROR, or a device without shadow tables. */
+	if (err == -EOPNOTSUPP && shadow_mode)
+		SKIP(return, "shadow mode: the driver says it has none");
 	if (err)
 		TH_LOG("open and bind /dev/svm-edu0: %s", strerror(-err));
 	ASSERT_EQ(0, err);
 	self->bound = true;
-	diag("PASID %u, seed %u", self->c.dev.pasid, self->c.seed);
+	shadow_records(&self->c.dev);
+	diag("PASID %u, seed %u, mode %s", self->c.dev.pasid, self->c.seed,
+	     shadow_mode ? "shadow" : "sva");
 	svmedu_set_policy(&self->c.dev, "report");
 }
 
@@ -98,6 +103,34 @@ static void rebind(struct ctx *c)
 {
 	if (svmedu_unbind(&c->dev) || svmedu_bind(&c->dev))
 		diag("rebind failed");
+	shadow_records(&c->dev);
+}
+
+/*
+ * Negative controls of sva bugs a shadow binding is immune to by design
+ * (docs/design.md, "Shadow page-table mode"): skipped in shadow mode, with
+ * the reason.
+ */
+static const char *const shadow_immune[][2] = {
+	{ "madv-free", "info CLEAN is not judged for shadow entries: the "
+	  "process's D bits are the kernel's (docs/hw-spec.md, Shadow tables)" },
+	{ "iso-pasid-reuse", "keep_iotlb: the interval notifier's release "
+	  "clears the shadow and flushes the IOTLB before the PASID is blocked" },
+	{ "wc-exit", "keep_iotlb: the interval notifier's release clears the "
+	  "shadow and flushes the PASID, walk cache too, before it is reused" },
+	{ "lc-unbind-race", "unlink_first: a shadow binding's interval notifier "
+	  "stays registered until the binding has drained" },
+};
+
+static const char *shadow_immune_reason(const char *name)
+{
+	size_t i;
+
+	for (i = 0; shadow_mode && i < sizeof(shadow_immune) /
+		    sizeof(shadow_immune[0]); i++)
+		if (!strcmp(shadow_immune[i][0], name))
+			return shadow_immune[i][1];
+	return NULL;
 }
 
 /* The negative control with the scenario's knob, up to NEGATIVE_TRIES. */
@@ -163,6 +196,9 @@ TEST_F_TEMPLATE(scenario, run)
 		verdict(_metadata, r);
 		return;
 	}
+	why = shadow_immune_reason(s->name);
+	if (why)
+		SKIP(return, "shadow mode: %s", why);
 	/* No negative control for a scenario its own positive run skipped. */
 	snprintf(positive, sizeof(positive), "scenario.positive.%s", s->name);
 	if (th_result(positive, &why) == KSFT_SKIP)
@@ -211,6 +247,12 @@ void add_scenario(const struct scenario *s, bool dev_negative)
 		} else {
 			add(s, "device", SCENARIO_SECONDS);
 		}
+		return;
+	}
+	/* Not a skip either: tests/guest/t-shadow.sh runs it. */
+	if (shadow_only(s) && !shadow_mode) {
+		diag("%s needs shadow bindings: it runs with --mode shadow "
+		     "(tests/guest/t-shadow.sh)", s->name);
 		return;
 	}
 	/* Not a skip: it is reported by the boot that has the device. */

@@ -199,3 +199,46 @@ int cmd_sources(int instance, int argc, char **argv)
 	printf("# invalidate callbacks by the kernel path that caused them\n");
 	return cat(DEBUGFS "/sources");
 }
+
+/*
+ * debugfs svm-edu<N>/bindings: "PASID gen mode users table_pages entries
+ * fills retries invalidations" per binding, as a table.
+ */
+int cmd_bindings(int instance, int argc, char **argv)
+{
+	unsigned long long pages, entries, fills, retries, invs;
+	unsigned int pasid, gen, users, n = 0;
+	char path[96], mode[16];
+	FILE *f;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: svmctl bindings\n");
+		return 2;
+	}
+	snprintf(path, sizeof(path), DEBUGFS "/svm-edu%d/bindings", instance);
+	f = fopen(path, "r");
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	printf("%-7s %-10s %-6s %5s  %11s %9s %9s %8s %13s\n", "PASID", "gen",
+	       "mode", "files", "table pages", "entries", "fills", "retries",
+	       "invalidations");
+	while (fscanf(f, "%u %u %15s %u %llu %llu %llu %llu %llu", &pasid, &gen,
+		      mode, &users, &pages, &entries, &fills, &retries,
+		      &invs) == 9) {
+		if (strcmp(mode, "shadow"))
+			printf("%-7u %-10u %-6s %5u  %11s %9s %9s %8s %13s\n",
+			       pasid, gen, mode, users, "-", "-", "-", "-", "-");
+		else
+			printf("%-7u %-10u %-6s %5u  %11llu %9llu %9llu %8llu %13llu\n",
+			       pasid, gen, mode, users, pages, entries, fills,
+			       retries, invs);
+		n++;
+	}
+	fclose(f);
+	if (!n)
+		printf("(no bindings)\n");
+	return 0;
+}

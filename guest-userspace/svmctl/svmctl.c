@@ -25,6 +25,7 @@ static const struct {
 	{ "attribution", NULL, cmd_attribution, "on|off", "attribute invalidations to kernel paths" },
 	{ "sources", NULL, cmd_sources, "[--reset]", "invalidations by kernel path" },
 	{ "latency", NULL, cmd_latency, "[--json|--reset]", "invalidation and page-request latency" },
+	{ "bindings", NULL, cmd_bindings, "", "each binding: PASID, mode (sva/shadow), shadow table size" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -42,8 +43,8 @@ static void usage(FILE *f)
 	fprintf(f, "\n");
 	svmctl_print_names(f, "POLICY", svmctl_policies);
 	svmctl_print_names(f, "KNOB", svmctl_knobs);
-	fprintf(f, "\nstale, probe, reset, policy, inject, attribution, sources "
-		"and latency need root and debugfs.\n");
+	fprintf(f, "\nstale, probe, reset, policy, inject, attribution, sources, "
+		"latency and bindings need root and debugfs.\n");
 }
 
 int main(int argc, char **argv)

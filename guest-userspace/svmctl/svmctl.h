@@ -24,5 +24,6 @@ int cmd_inject(int instance, int argc, char **argv);
 int cmd_attribution(int instance, int argc, char **argv);
 int cmd_sources(int instance, int argc, char **argv);
 int cmd_latency(int instance, int argc, char **argv);
+int cmd_bindings(int instance, int argc, char **argv);
 
 #endif /* SVMCTL_H */

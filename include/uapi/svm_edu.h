@@ -64,7 +64,7 @@ struct svm_edu_info {
 /**
  * struct svm_edu_bind - SVM_EDU_IOC_BIND
  * @size: in: sizeof(struct svm_edu_bind)
- * @flags: in: zero
+ * @flags: in: SVM_EDU_BIND_F_*
  * @pasid: out: the PASID of the calling process's address space
  * @reserved: in: zero
  */
@@ -76,6 +76,35 @@ struct svm_edu_bind {
 };
 
 /*
+ * Shadow mode: the device walks a page table the driver keeps (filled with
+ * hmm_range_fault(), kept coherent by an interval notifier) instead of the
+ * process's own. Drivers before it say EINVAL; a kernel without
+ * CONFIG_HMM_MIRROR or a device without shadow tables, EOPNOTSUPP.
+ */
+#define SVM_EDU_BIND_F_SHADOW	(1u << 0)
+#define SVM_EDU_BIND_F_MASK	0x0001u
+
+/**
+ * struct svm_edu_prefault - SVM_EDU_IOC_PREFAULT
+ * @size: in: sizeof(struct svm_edu_prefault)
+ * @flags: in: SVM_EDU_PREFAULT_F_*
+ * @addr: in: first byte of the range
+ * @len: in: bytes (the range is rounded out to pages)
+ *
+ * Fills the shadow table of a shadow binding for the range, faulting the
+ * pages in as the CPU would (writable with SVM_EDU_PREFAULT_F_WRITE).
+ */
+struct svm_edu_prefault {
+	__u32 size;
+	__u32 flags;
+	__u64 addr;
+	__u64 len;
+};
+
+#define SVM_EDU_PREFAULT_F_WRITE	(1u << 0)
+#define SVM_EDU_PREFAULT_F_MASK		0x0001u
+
+/*
  * The smallest size each command takes: its structure without the trailing
  * reserved fields, which read as zero when they are missing.
  */
@@ -84,6 +113,7 @@ struct svm_edu_bind {
 #define SVM_EDU_SUBMIT_SIZE_VER0	20	/* up to submitted */
 #define SVM_EDU_WAIT_SIZE_VER0		20	/* up to status */
 #define SVM_EDU_ZAP_SIZE_VER0		16	/* all of it */
+#define SVM_EDU_PREFAULT_SIZE_VER0	24	/* all of it */
 
 /**
  * struct svm_edu_udesc - one DMA descriptor as user space gives it
@@ -183,6 +213,7 @@ struct svm_edu_zap {
 #define SVM_EDU_IOC_SUBMIT	_IOWR(SVM_EDU_IOC_MAGIC, 0x03, struct svm_edu_submit)
 #define SVM_EDU_IOC_WAIT	_IOWR(SVM_EDU_IOC_MAGIC, 0x04, struct svm_edu_wait)
 #define SVM_EDU_IOC_ZAP		_IOW(SVM_EDU_IOC_MAGIC, 0x05, struct svm_edu_zap)
+#define SVM_EDU_IOC_PREFAULT	_IOW(SVM_EDU_IOC_MAGIC, 0x06, struct svm_edu_prefault)
 
 /*
  * The driver's name lists, one definition each: the driver's enums and its
@@ -211,7 +242,9 @@ struct svm_edu_zap {
 	X(PAGE_REQ_TIMEOUTS, page_request_timeouts)	/* given up */ \
 	X(FAULT_AROUND, fault_around_pages)	/* rest of page-request groups */ \
 	X(QUARANTINED, quarantined)		/* unbinds not drained in time */ \
-	X(FENCES, fences)			/* fenced after a failed flush */
+	X(FENCES, fences)			/* fenced after a failed flush */ \
+	X(SHADOW_FILLS, shadow_fills)		/* shadow fills written */ \
+	X(SHADOW_RETRIES, shadow_retries)	/* fills raced: again */
 
 /*
  * Fault injection, TEST ONLY: debugfs svm_edu/inject/<name>, all 0 by
@@ -229,13 +262,16 @@ struct svm_edu_zap {
 	X(PRQ_STALL_BLOCKS, prq_stall_blocks) \
 	X(ROOT_FIRST, root_first) \
 	X(NO_FENCE, no_fence) \
-	X(FLUSH_AT_START, flush_at_start)
+	X(FLUSH_AT_START, flush_at_start) \
+	X(SHADOW_SKIP_CLEAR, shadow_skip_clear) \
+	X(SHADOW_SKIP_RETRY, shadow_skip_retry)
 
 /* The delays, X(ID, name), are numbers (the unit ends the name). */
 #define SVM_EDU_INJECT_DELAYS(X) \
 	X(UNBIND_GAP_MS, unbind_gap_ms) \
 	X(START_GAP_US, start_gap_us) \
-	X(PRQ_STALL_MS, prq_stall_ms)
+	X(PRQ_STALL_MS, prq_stall_ms) \
+	X(FILL_GAP_US, fill_gap_us)
 
 /*
  * Latency histograms, per device: debugfs svm_edu/svm-edu<N>/latency, one

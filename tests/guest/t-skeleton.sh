@@ -14,7 +14,7 @@ check "/dev/svm-edu0 is a character device" test -c /dev/svm-edu0
 check "4 MSI-X vectors allocated" sh -c "[ \$(ls $dev/msi_irqs | wc -l) -eq 4 ]"
 check "every vector delivered its self-test interrupt" \
 	sh -c "for n in \$(cat $dev/irq_count); do [ \$n -ge 1 ] || exit 1; done"
-check "hw_version attribute reads 1.1" sh -c "[ \$(cat $dev/hw_version) = 1.1 ]"
+check "hw_version attribute reads 1.2" sh -c "[ \$(cat $dev/hw_version) = 1.2 ]"
 
 list=$(svmctl list 2>&1)
 echo "$list" | sed 's/^/# /'
@@ -23,7 +23,7 @@ check "svmctl list shows the device bound to svm_edu" \
 check "svmctl list shows 4 MSI-X vectors" \
 	sh -c "echo \"\$1\" | grep -q '4 MSI-X vectors'" _ "$list"
 check "svmctl list reads the identification registers" \
-	sh -c "echo \"\$1\" | grep -q 'hw: id ok, version 1.1'" _ "$list"
+	sh -c "echo \"\$1\" | grep -q 'hw: id ok, version 1.2'" _ "$list"
 
 echo "$addr" >/sys/bus/pci/drivers/svm_edu/unbind
 check "unbind removes /dev/svm-edu0" test ! -e /dev/svm-edu0

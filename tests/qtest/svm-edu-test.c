@@ -253,9 +253,10 @@ static void test_ident(void)
     setup(&f, "");
     g_assert_cmphex(rd32(&f, SVM_EDU_REG_ID), ==, SVM_EDU_ID_MAGIC);
     g_assert_cmphex(rd32(&f, SVM_EDU_REG_VERSION), ==, SVM_EDU_VERSION);
-    g_assert_cmphex(rd32(&f, SVM_EDU_REG_VERSION), ==, 0x00010001);
+    g_assert_cmphex(rd32(&f, SVM_EDU_REG_VERSION), ==, 0x00010002);
     g_assert_true(rd64(&f, SVM_EDU_REG_CAP) & SVM_EDU_CAP_DMA);
     g_assert_true(rd64(&f, SVM_EDU_REG_CAP) & SVM_EDU_CAP_BIND_GEN);
+    g_assert_true(rd64(&f, SVM_EDU_REG_CAP) & SVM_EDU_CAP_SHADOW);
     g_assert_cmpuint(SVM_EDU_IOTLB_GEOM_ENTRIES(rd32(&f,
                                                      SVM_EDU_REG_IOTLB_GEOM)),
                      ==, 64);
@@ -423,6 +424,53 @@ static void test_walk_cache_off(void)
     g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, VA, 64, 1), ==,
                      SVM_EDU_CS_SUCCESS);
     g_assert_cmpuint(counter(&f, SVM_EDU_CNT_WALK_CACHE_HITS), ==, 0);
+    teardown(&f);
+}
+
+/*
+ * A shadow-mode entry (interface 1.2): the device walks the shadow at PGD,
+ * the checker judges against the process's table at CROOT. The process
+ * remaps the page; an invalidation flushes the IOTLB but the shadow keeps
+ * the old entry (a driver that does not clear it): stale, and under the
+ * report policy the DMA lands in the process's new frame.
+ */
+static void test_shadow(void)
+{
+    Fixture f;
+    uint64_t old, new, proc, shadow, pte, rec;
+
+    setup(&f, "");
+    old = alloc_frame(&f);
+    new = alloc_frame(&f);
+    pte = map4k(&f, VA, old, USER_RW);
+    rec = rec_pa(&f);
+    proc = f.root;
+    shadow = alloc_table(&f);
+    f.root = shadow;
+    map4k(&f, VA, old, USER_RW);
+    map4k(&f, REC_VA, rec, USER_RW);
+    f.root = proc;
+    qtest_writeq(f.qts, PASID_TABLE + 32 + SVM_EDU_PE_PGD, shadow);
+    qtest_writeq(f.qts, PASID_TABLE + 32 + SVM_EDU_PE_CROOT, proc);
+    qtest_writeq(f.qts, PASID_TABLE + 32 + SVM_EDU_PE_FLAGS,
+                 SVM_EDU_PE_VALID | SVM_EDU_PE_WRITE | SVM_EDU_PE_SHADOW);
+    invalidate(&f, SVM_EDU_INV_PASID_CACHE, 0);
+    g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, VA, 64,
+                            0x1111111111111111ull), ==, SVM_EDU_CS_SUCCESS);
+    g_assert_cmphex(qtest_readq(f.qts, old), ==, 0x1111111111111111ull);
+    g_assert_cmpuint(counter(&f, SVM_EDU_CNT_STALE), ==, 0);
+
+    qtest_writeq(f.qts, pte, new | USER_RW);
+    invalidate(&f, SVM_EDU_INV_PAGE, VA);
+    g_assert_cmpuint(submit(&f, SVM_EDU_OP_FILL, 0, VA, 64,
+                            0x2222222222222222ull), ==, SVM_EDU_CS_SUCCESS);
+    g_assert_cmpuint(counter(&f, SVM_EDU_CNT_STALE), ==, 1);
+    g_assert_cmphex(rd64(&f, SVM_EDU_REG_STALE_LOG +
+                         SVM_EDU_STALE_LOG_CACHED_PA), ==, old);
+    g_assert_cmphex(rd64(&f, SVM_EDU_REG_STALE_LOG +
+                         SVM_EDU_STALE_LOG_FRESH_PA), ==, new);
+    g_assert_cmphex(qtest_readq(f.qts, new), ==, 0x2222222222222222ull);
+    g_assert_cmphex(qtest_readq(f.qts, old), ==, 0x1111111111111111ull);
     teardown(&f);
 }
 
@@ -737,6 +785,7 @@ int main(int argc, char **argv)
     qtest_add_func("/svm-edu/stale-until-invalidation",
                    test_stale_until_invalidation);
     qtest_add_func("/svm-edu/malformed", test_malformed);
+    qtest_add_func("/svm-edu/shadow", test_shadow);
     qtest_add_func("/svm-edu/ended-binding", test_ended_binding);
     qtest_add_func("/svm-edu/src-across-prq", test_src_across_prq);
     qtest_add_func("/svm-edu/src-across-prq/keep-src",

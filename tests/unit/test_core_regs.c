@@ -68,8 +68,9 @@ static void test_ident(SvmEduCore *s)
 	is_u64(cap & SVM_EDU_CAP_PASID_BITS_MASK, 20, "CAP: 20 PASID bits");
 	ok(cap & SVM_EDU_CAP_LA57, "CAP: 5-level walks with la57=on");
 	ok(cap & SVM_EDU_CAP_BIND_GEN, "CAP: binding generations");
-	is_u64(svm_edu_core_read(s, SVM_EDU_REG_VERSION, 4), 0x00010001,
-	       "VERSION: 1.1 (binding generations)");
+	ok(cap & SVM_EDU_CAP_SHADOW, "CAP: shadow tables");
+	is_u64(svm_edu_core_read(s, SVM_EDU_REG_VERSION, 4), 0x00010002,
+	       "VERSION: 1.2 (shadow tables)");
 	is_u64(svm_edu_core_read(s, SVM_EDU_REG_CAP + 4, 4), cap >> 32,
 	       "CAP high half readable with a 32-bit access");
 	is_u64(SVM_EDU_IOTLB_GEOM_ENTRIES(svm_edu_core_read(s, SVM_EDU_REG_IOTLB_GEOM, 4)),
