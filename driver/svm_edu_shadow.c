@@ -93,9 +93,28 @@ static unsigned long sh_top(struct svm_edu_shadow *sh)
 }
 
 /*
+ * A writable leaf's page, as it leaves the shadow: marked dirty, as RDMA
+ * ODP does at unmap. Shadow entries are made dirty (D set) when filled, so
+ * the device never writes the D bit of the process's PTE, which may be
+ * clean while writable (MADV_FREE, a read swap-in of an exclusive page).
+ * Without this, reclaim would take such a page for clean and drop what
+ * the device wrote. Called before the CPU's PTE changes (the notifier runs
+ * from invalidate_range_start), so the page is still mapped; set_page_dirty()
+ * without the page lock, as ODP, because the range's unmap waits on
+ * sh->lock, which the caller holds.
+ */
+static void sh_dirty(u64 e)
+{
+	if (!(e & SH_RW) || svm_edu_injected(SVM_EDU_INJ_SHADOW_SKIP_DIRTY))
+		return;
+	set_page_dirty(pfn_to_page(PHYS_PFN(e & SH_ADDR)));
+}
+
+/*
  * Clear the leaves of [start, end) in @table of @level, which spans
- * [base, base + 2^(shift + 9)). A 2 MiB leaf overlapping the range is
- * cleared whole. Returns how many leaves were present.
+ * [base, base + 2^(shift + 9)), dirtying the pages of writable ones. A
+ * 2 MiB leaf overlapping the range is cleared whole. Returns how many
+ * leaves were present.
  */
 static u64 sh_clear(__le64 *table, unsigned int level, unsigned long start,
 		    unsigned long end)
@@ -114,6 +133,7 @@ static u64 sh_clear(__le64 *table, unsigned int level, unsigned long start,
 		if (e & SH_P) {
 			if (level == 1 || (e & SH_PS)) {
 				WRITE_ONCE(table[idx], 0);
+				sh_dirty(e);
 				cleared++;
 			} else {
 				cleared += sh_clear(sh_table(e), level - 1, va,
@@ -195,6 +215,7 @@ static __le64 *sh_entry(struct svm_edu_shadow *sh, unsigned long va,
 			if (e & SH_PS) {
 				unsigned long base = va & ~(SH_PMD_SIZE - 1);
 
+				sh_dirty(e);
 				sh->stats.entries--;
 				svm_edu_flush_range(sh->bond->sdev,
 						    sh->bond->smm->pasid, base,
@@ -650,6 +671,16 @@ void svm_edu_shadow_free(struct svm_edu_shadow *sh)
 
 	if (!sh)
 		return;
+	/*
+	 * The pages the shadow still maps are mapped by the CPU until the
+	 * notifier is gone: their dirtiness is passed on now, under the lock
+	 * that an unmap of them waits for.
+	 */
+	mutex_lock(&sh->lock);
+	/* Deaf (skip_release): the pages may be gone, the test's bug. */
+	if (!sh->deaf)
+		sh_clear(page_address(sh->root), sh->levels, 0, sh_top(sh));
+	mutex_unlock(&sh->lock);
 	if (sh->inserted)
 		mmu_interval_notifier_remove(&sh->notifier);
 	sh_free_tables(page_to_phys(sh->root), sh->levels);

@@ -85,6 +85,8 @@ extern const struct scenario scen_basic[], scen_unmap[], scen_exit[],
  */
 extern const struct scenario scen_shadow_only[];
 bool shadow_only(const struct scenario *s);
+/* scen_prot.c: MADV_FREE, a device write, MADV_PAGEOUT (shadow-dirty) */
+int shadow_dirty(struct ctx *c, bool negative);
 /* scen_walkcache.c: page tables freed or moved under the walk cache */
 extern const struct scenario scen_walkcache[];
 

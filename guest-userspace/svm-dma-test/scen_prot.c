@@ -57,21 +57,61 @@ static int dontneed(struct ctx *c, bool negative)
 }
 
 /*
- * MADV_FREE keeps the pages but cleans them: a write must set D again or
- * the kernel may drop the data. The device's dirty translation has to go.
+ * MADV_FREE keeps the pages but cleans them: a write must set D again (a
+ * shadow binding's driver: dirty the page as its entry goes) or reclaim
+ * drops the data. The device's dirty translation has to go. MADV_PAGEOUT
+ * then reclaims the pages at once: what the device wrote after MADV_FREE
+ * must still be there. Returns whether it was, or FAIL.
  */
-static int madv_free(struct ctx *c, bool negative)
+static int free_write_pageout(struct ctx *c, bool *kept)
 {
 	uint8_t *p = map_pages(PAGES);
-	uint64_t stale = hw(c, "stale");
 
 	EXPECT(p, "mmap");
 	EXPECT(dma_fill(c, p, pat(0x11), LEN) == SVM_EDU_CS_SUCCESS, "first FILL");
 	EXPECT(madvise(p, LEN, MADV_FREE) == 0, "madvise");
 	EXPECT(dma_fill(c, p, pat(0x22), LEN) == SVM_EDU_CS_SUCCESS &&
 	       all_bytes(p, LEN, 0x22), "FILL after MADV_FREE");
+	EXPECT(madvise(p, LEN, MADV_PAGEOUT) == 0, "MADV_PAGEOUT");
+	*kept = all_bytes(p, LEN, 0x22);
 	munmap(p, LEN);
+	return PASS;
+}
+
+static int madv_free(struct ctx *c, bool negative)
+{
+	uint64_t stale = hw(c, "stale");
+	bool kept;
+
+	if (free_write_pageout(c, &kept) != PASS)
+		return FAIL;
+	/* The negative control's proof is the checker's (kind clean). */
+	if (!negative)
+		EXPECT(kept, "MADV_PAGEOUT dropped what the device wrote");
 	return stale_verdict(c, stale, negative);
+}
+
+/*
+ * Shadow bindings only: the same, where the checker has nothing to say
+ * (the process's D bit is not the device's to set): the data is the proof.
+ * shadow_skip_dirty (the driver does not dirty the pages of the writable
+ * entries it clears) loses it.
+ */
+int shadow_dirty(struct ctx *c, bool negative)
+{
+	uint64_t stale = hw(c, "stale");
+	bool kept;
+
+	if (free_write_pageout(c, &kept) != PASS)
+		return FAIL;
+	EXPECT(hw(c, "stale") == stale, "stale uses");
+	if (negative) {
+		EXPECT(!kept, "the device's data survived without the dirtying");
+		diag("negative control: MADV_PAGEOUT dropped what the device wrote");
+		return PASS;
+	}
+	EXPECT(kept, "MADV_PAGEOUT dropped what the device wrote");
+	return PASS;
 }
 
 /*

@@ -216,6 +216,8 @@ const struct scenario scen_shadow_only[] = {
 	  "shadow_skip_clear", skip_clear, NULL },
 	{ "shadow-fill-race", "shadow: fill racing munmap/remap, sequence retry (hmm_range_fault)",
 	  "shadow_skip_retry", fill_race, NULL },
+	{ "shadow-dirty", "shadow: MADV_FREE, a device write, MADV_PAGEOUT: the driver dirties the page",
+	  "shadow_skip_dirty", shadow_dirty, NULL },
 	{ NULL }
 };
 

@@ -264,7 +264,8 @@ struct svm_edu_zap {
 	X(NO_FENCE, no_fence) \
 	X(FLUSH_AT_START, flush_at_start) \
 	X(SHADOW_SKIP_CLEAR, shadow_skip_clear) \
-	X(SHADOW_SKIP_RETRY, shadow_skip_retry)
+	X(SHADOW_SKIP_RETRY, shadow_skip_retry) \
+	X(SHADOW_SKIP_DIRTY, shadow_skip_dirty)
 
 /* The delays, X(ID, name), are numbers (the unit ends the name). */
 #define SVM_EDU_INJECT_DELAYS(X) \
