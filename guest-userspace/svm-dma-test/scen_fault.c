@@ -57,11 +57,14 @@ static int fault_in(struct ctx *c, bool negative, size_t len, bool thp,
 	int st;
 
 	EXPECT(base, "mmap");
-	/* Shadow mode: the record's page must not count as a request. */
-	shadow_records(&c->dev);
-	reqs = hw(c, "page_requests");
 	if (thp)
 		compact_memory();	/* free 2 MiB blocks for the THPs */
+	/*
+	 * Shadow mode: the record's page must not count as a request. After
+	 * the compaction, which may have moved it (its entry then goes).
+	 */
+	shadow_records(&c->dev);
+	reqs = hw(c, "page_requests");
 	p = (uint8_t *)(((uintptr_t)base + (2 << 20) - 1) & ~((2UL << 20) - 1));
 	madvise(p, len, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	st = run(c, SVM_EDU_OP_FILL, p, NULL, len, 0x5e, true, NULL);
