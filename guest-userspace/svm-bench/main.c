@@ -130,6 +130,9 @@ int set_param(const char *param, unsigned int value)
  *                                        what this kernel sends per munmap
  *        svm-bench munmap [PAGES]        where the bound cost of a munmap of
  *                                        PAGES (16) goes
+ *        svm-bench dma                   the DMA rows only (bandwidth, checker
+ *                                        on/off, IOTLB reach), to profile the
+ *                                        device
  */
 int main(int argc, char **argv)
 {
@@ -145,6 +148,11 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "munmap")) {
 		bench_munmap_breakdown(argc > 2 ? atoi(argv[2]) : 16);
+		svmedu_close(&dev);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "dma")) {
+		bench_dma();
 		svmedu_close(&dev);
 		return 0;
 	}
