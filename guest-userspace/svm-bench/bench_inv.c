@@ -5,8 +5,6 @@
  * whole-PASID crossover; on its own (svm-bench attribution), the cost of
  * attributing a callback (debugfs svm_edu/attribution).
  */
-#define _GNU_SOURCE
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -187,33 +185,19 @@ static double self_unbound_batch(unsigned long pages)
  */
 #define MUNMAP_TRIES	(2 * TRIES)
 
-/*
- * Run on one vCPU (the helper, forked after, too) and return the mask to
- * restore. A process that ran on both vCPUs has both in its mm's CPU mask,
- * and its munmap then interrupts the other vCPU to flush its TLB: under
- * TCG a cross-vCPU kick whose cost depends on what that vCPU is doing,
- * bound or not.
- */
-static cpu_set_t pin_here(void)
-{
-	cpu_set_t old, one;
-	int cpu = sched_getcpu();
-
-	sched_getaffinity(0, sizeof(old), &old);
-	CPU_ZERO(&one);
-	CPU_SET(cpu < 0 ? 0 : cpu, &one);
-	if (sched_setaffinity(0, sizeof(one), &one))
-		printf("# cannot pin to CPU %d\n", cpu);
-	return old;
-}
-
 static void munmap_cost(void)
 {
 	static const unsigned long pages[] = { 1, 16, 512 };
-	cpu_set_t all = pin_here();
 	struct unbound u;
 	unsigned int i;
 
+	/*
+	 * On one vCPU, the helper (forked after) too: a process that ran on
+	 * both has both in its mm's CPU mask, and its munmap then kicks the
+	 * other vCPU to flush its TLB, under TCG at a cost that depends on
+	 * what that vCPU is doing, bound or not.
+	 */
+	pin_cpu(-1);
 	if (unbound_start(&u))
 		return;
 	for (i = 0; i < 3; i++) {
@@ -257,7 +241,7 @@ static void munmap_cost(void)
 		result(key, helper, MUNMAP_PAIRS, "ns");
 	}
 	unbound_stop(&u);
-	sched_setaffinity(0, sizeof(all), &all);
+	unpin();
 }
 
 /*
@@ -287,7 +271,7 @@ void bench_munmap_breakdown(unsigned long pages)
 	char key[64];
 
 	svmedu_set_policy(&dev, "off");
-	pin_here();
+	pin_cpu(-1);	/* as munmap_cost() */
 	if (unbound_start(&u))
 		return;
 	map_batch(pages);

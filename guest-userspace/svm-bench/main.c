@@ -2,11 +2,14 @@
 /*
  * svm-bench: the guest side of 'make bench'.
  */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench.h"
 
@@ -49,6 +52,29 @@ void *map_touched(size_t len, int advice)
 		madvise(p, len, advice);
 	memset(p, 1, len);
 	return p;
+}
+
+void pin_cpu(int cpu)
+{
+	cpu_set_t one;
+
+	if (cpu < 0)
+		cpu = sched_getcpu();
+	CPU_ZERO(&one);
+	CPU_SET(cpu < 0 ? 0 : cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		printf("# cannot pin to CPU %d\n", cpu);
+}
+
+void unpin(void)
+{
+	long i, n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t all;
+
+	CPU_ZERO(&all);
+	for (i = 0; i < n && i < CPU_SETSIZE; i++)
+		CPU_SET(i, &all);
+	sched_setaffinity(0, sizeof(all), &all);
 }
 
 static struct svm_edu_completion rec __attribute__((aligned(32)));
@@ -133,6 +159,7 @@ int set_param(const char *param, unsigned int value)
  *        svm-bench dma                   the DMA rows only (bandwidth, checker
  *                                        on/off, IOTLB reach), to profile the
  *                                        device
+ *        svm-bench fault                 the device/CPU fault row only
  */
 int main(int argc, char **argv)
 {
@@ -148,6 +175,12 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "munmap")) {
 		bench_munmap_breakdown(argc > 2 ? atoi(argv[2]) : 16);
+		svmedu_close(&dev);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "fault")) {
+		bench_fault();
+		svmedu_set_policy(&dev, "report");
 		svmedu_close(&dev);
 		return 0;
 	}
