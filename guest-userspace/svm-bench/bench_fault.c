@@ -8,6 +8,7 @@
 #include "bench.h"
 
 #define PAGES	1024
+#define FAULT_TRIES	(4 * TRIES)
 
 static void *untouched(void)
 {
@@ -43,11 +44,13 @@ static double device_faults(void)
 }
 
 /*
- * PAIRS interleaved pairs, each side the best of 2 * TRIES, the order
+ * PAIRS interleaved pairs, each side the best of FAULT_TRIES, the order
  * alternating (CPU device CPU device ..., then device CPU ...). The device
  * side needs two host threads (the vCPU and the DMA thread) where the CPU
  * side needs one, so the host's load hits it more often: with the best of
- * 3 two boots read 1.43x and 1.67x (2026-11-29, load 4).
+ * 3 two boots read 1.43x and 1.67x (2026-11-29, load 4), with the best of
+ * 6 two boots of bench-check 1.17x and 1.39x (load 4.4); with the best of
+ * 12, six runs in two boots at load 4.2-4.5 read 1.46x-1.59x.
  *
  * On vCPU 0: a device fault is answered by the driver's threaded handler
  * on the vCPU of the page-request interrupt (vCPU 1 on 6.1 in these
@@ -66,7 +69,7 @@ void bench_fault(void)
 		int t;
 
 		dev_ns[r] = cpu_ns[r] = 1e30;
-		for (t = 0; t < 4 * TRIES; t++) {
+		for (t = 0; t < 2 * FAULT_TRIES; t++) {
 			if ((t + r) & 1)
 				dev_ns[r] = lower(dev_ns[r], device_faults());
 			else
