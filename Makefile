@@ -83,11 +83,12 @@ BENCH_HDRS := $(wildcard guest-userspace/svm-bench/*.h) $(LIB_HDRS)
 GUEST_BINS := $(B)/guest/bin/svmctl $(B)/guest/bin/svm-dma-test $(B)/guest/bin/svm-bench \
 	$(B)/guest/bin/svm-hostile
 
-# The device core without the QEMU glue (svm-edu.c) and without the QEMU
-# side of its trace points (svm-edu-trace.c): the host builds bring their
-# own, tests/unit/trace_host.c.
-CORE_SRCS := $(filter-out qemu-device/svm-edu-trace.c,$(wildcard qemu-device/svm-edu-*.c))
-CORE_HDRS := $(filter-out qemu-device/svm-edu-compat.h,$(wildcard qemu-device/svm-edu-*.h)) \
+# The device core without the QEMU glue (svm-edu.c, and its guest-RAM page
+# cache svm-edu-ram.c) and without the QEMU side of its trace points
+# (svm-edu-trace.c): the host builds bring their own, tests/unit/trace_host.c.
+QEMU_GLUE := qemu-device/svm-edu-trace.c qemu-device/svm-edu-ram.c
+CORE_SRCS := $(filter-out $(QEMU_GLUE),$(wildcard qemu-device/svm-edu-*.c))
+CORE_HDRS := $(filter-out qemu-device/svm-edu-compat.h qemu-device/svm-edu-ram.h,$(wildcard qemu-device/svm-edu-*.h)) \
 	include/svm_edu_hw.h
 FAKE_SRCS := tests/unit/fake_guest.c tests/unit/trace_host.c
 FAKE := $(FAKE_SRCS) tests/unit/fake_guest.h tests/unit/trace_host.h tests/unit/tap.h

@@ -56,6 +56,9 @@
  *	translation of it, invalidations need no flush any more
  * @deaf: TEST ONLY (skip_release): invalidations are ignored since the
  *	address space's release
+ * @planted: TEST ONLY: a knob left entries whose pages may be gone
+ *	(shadow_skip_clear, shadow_skip_retry, skip_release): no page of this
+ *	shadow is dirtied any more, it could be a free page
  * @pool: zeroed table pages allocated ahead of a fill (@lock)
  * @pool_n: how many
  * @stats: table pages, present leaves, fills, retries, invalidations
@@ -69,6 +72,7 @@ struct svm_edu_shadow {
 	bool inserted;
 	bool blocked;
 	bool deaf;
+	bool planted;
 	struct page *pool[SH_MAX_LEVELS];
 	unsigned int pool_n;
 	struct svm_edu_shadow_stats stats;
@@ -103,9 +107,10 @@ static unsigned long sh_top(struct svm_edu_shadow *sh)
  * without the page lock, as ODP, because the range's unmap waits on
  * sh->lock, which the caller holds.
  */
-static void sh_dirty(u64 e)
+static void sh_dirty(struct svm_edu_shadow *sh, u64 e)
 {
-	if (!(e & SH_RW) || svm_edu_injected(SVM_EDU_INJ_SHADOW_SKIP_DIRTY))
+	if (!(e & SH_RW) || sh->planted ||
+	    svm_edu_injected(SVM_EDU_INJ_SHADOW_SKIP_DIRTY))
 		return;
 	set_page_dirty(pfn_to_page(PHYS_PFN(e & SH_ADDR)));
 }
@@ -116,8 +121,8 @@ static void sh_dirty(u64 e)
  * 2 MiB leaf overlapping the range is cleared whole. Returns how many
  * leaves were present.
  */
-static u64 sh_clear(__le64 *table, unsigned int level, unsigned long start,
-		    unsigned long end)
+static u64 sh_clear(struct svm_edu_shadow *sh, __le64 *table,
+		    unsigned int level, unsigned long start, unsigned long end)
 {
 	unsigned int shift = sh_shift(level);
 	unsigned long va = start;
@@ -133,11 +138,11 @@ static u64 sh_clear(__le64 *table, unsigned int level, unsigned long start,
 		if (e & SH_P) {
 			if (level == 1 || (e & SH_PS)) {
 				WRITE_ONCE(table[idx], 0);
-				sh_dirty(e);
+				sh_dirty(sh, e);
 				cleared++;
 			} else {
-				cleared += sh_clear(sh_table(e), level - 1, va,
-						    next);
+				cleared += sh_clear(sh, sh_table(e), level - 1,
+						    va, next);
 			}
 		}
 		va = next;
@@ -215,7 +220,7 @@ static __le64 *sh_entry(struct svm_edu_shadow *sh, unsigned long va,
 			if (e & SH_PS) {
 				unsigned long base = va & ~(SH_PMD_SIZE - 1);
 
-				sh_dirty(e);
+				sh_dirty(sh, e);
 				sh->stats.entries--;
 				svm_edu_flush_range(sh->bond->sdev,
 						    sh->bond->smm->pasid, base,
@@ -372,8 +377,10 @@ static int sh_fill_block(struct svm_edu_shadow *sh, struct mm_struct *mm,
 		if (svm_edu_injected(SVM_EDU_INJ_SHADOW_SKIP_RETRY)) {
 			/* Test-only bug: write what may be outdated by now. */
 			if (mmu_interval_check_retry(&sh->notifier,
-						     range.notifier_seq))
+						     range.notifier_seq)) {
 				svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
+				sh->planted = true;
+			}
 		} else if (mmu_interval_read_retry(&sh->notifier,
 						   range.notifier_seq)) {
 			sh->stats.retries++;
@@ -567,6 +574,7 @@ static bool sh_invalidate(struct mmu_interval_notifier *mni,
 			 svm_edu_injected(SVM_EDU_INJ_SKIP_RELEASE))) {
 		svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
 		sh->deaf = true;
+		sh->planted = true;
 		mutex_unlock(&sh->lock);
 		return true;
 	}
@@ -574,10 +582,11 @@ static bool sh_invalidate(struct mmu_interval_notifier *mni,
 		if (svm_edu_injected(SVM_EDU_INJ_SHADOW_SKIP_CLEAR)) {
 			/* Test-only bug: the shadow keeps the old entries. */
 			svm_edu_count(sdev, SVM_EDU_DC_INJECTED, 1);
+			sh->planted = true;
 			flush = true;
 		} else {
-			cleared = sh_clear(page_address(sh->root), sh->levels,
-					   range->start, end);
+			cleared = sh_clear(sh, page_address(sh->root),
+					   sh->levels, range->start, end);
 			sh->stats.entries -= cleared;
 			flush = cleared;
 		}
@@ -677,9 +686,7 @@ void svm_edu_shadow_free(struct svm_edu_shadow *sh)
 	 * that an unmap of them waits for.
 	 */
 	mutex_lock(&sh->lock);
-	/* Deaf (skip_release): the pages may be gone, the test's bug. */
-	if (!sh->deaf)
-		sh_clear(page_address(sh->root), sh->levels, 0, sh_top(sh));
+	sh_clear(sh, page_address(sh->root), sh->levels, 0, sh_top(sh));
 	mutex_unlock(&sh->lock);
 	if (sh->inserted)
 		mmu_interval_notifier_remove(&sh->notifier);

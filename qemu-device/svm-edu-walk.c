@@ -9,6 +9,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <string.h>
 #include "svm-edu-core.h"
 
 #define PTE_P       (1ull << 0)
@@ -85,19 +86,18 @@ static bool wc_start(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
 
 /*
  * Read-only walk: fills @w (fault or leaf) and @path. @count: account the
- * entry reads (not for the checker's ground-truth walks). @cached: start
- * from the walk cache (the device's own walks); @hit: whether it did.
+ * entry reads (not for the checker's ground-truth walks). @st: where to
+ * start, from the walk cache (the device's own walks); NULL: the root.
  */
 static void walk_once(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
-                      bool write, bool count, bool cached, SvmEduWalk *w,
-                      WalkPath *path, bool *hit)
+                      bool write, bool count, const WalkStart *st,
+                      SvmEduWalk *w, WalkPath *path)
 {
     bool la57 = pe->flags & SVM_EDU_PE_LA57;
     unsigned levels = la57 ? 5 : 4;
     uint64_t table = pe->pgd & SVM_EDU_PE_PGD_MASK;
     bool user = true, rw = true;
     unsigned lvl = levels;
-    WalkStart st;
 
     w->fault = 0;
     w->writable = false;
@@ -111,12 +111,11 @@ static void walk_once(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
         w->fault = SVM_EDU_FAULT_NON_CANONICAL;
         return;
     }
-    *hit = cached && wc_start(s, pe, va, &st);
-    if (*hit) {
-        lvl = st.level;
-        table = st.table;
-        user = st.user;
-        rw = st.rw;
+    if (st) {
+        lvl = st->level;
+        table = st->table;
+        user = st->user;
+        rw = st->rw;
     }
     path->top = lvl;
     path->top_user = user;
@@ -230,38 +229,105 @@ static uint64_t walk_pa(const SvmEduWalk *w, uint64_t va)
 
 /*
  * Checker, item 4: the walk @w started from a walk-cache entry; compare its
- * outcome with a read-only walk from the root (not counted). Stale, and
- * logged, when they differ: the cached path translates what the table does
- * not (NOT_PRESENT, FEWER_RIGHTS), to another frame, or faults where the
- * table translates (OTHER_FRAME). Both faulting is not stale: no access
+ * outcome with @fresh, a read-only walk from the root (not counted). Stale,
+ * and logged, when they differ: the cached path translates what the table
+ * does not (NOT_PRESENT, FEWER_RIGHTS), to another frame, or faults where
+ * the table translates (OTHER_FRAME). Both faulting is not stale: no access
  * follows (a table unlinked but not yet flushed, still all not-present).
  */
 static bool wc_walk_stale(SvmEduCore *s, const SvmEduPasidEntry *pe,
-                          uint64_t va, bool write, const SvmEduWalk *w)
+                          uint64_t va, bool write, const SvmEduWalk *w,
+                          const SvmEduWalk *fresh)
 {
     uint32_t info = SVM_EDU_STALE_INFO_WALK |
                     (write ? SVM_EDU_STALE_INFO_WRITE : 0);
-    SvmEduWalk fresh;
-    WalkPath path;
-    bool hit;
 
-    walk_once(s, pe, va, write, false, false, &fresh, &path, &hit);
-    if (w->fault && fresh.fault) {
+    if (w->fault && fresh->fault) {
         return false;
     }
-    if (!w->fault && (fresh.fault & SVM_EDU_FAULT_NOT_PRESENT)) {
+    if (!w->fault && (fresh->fault & SVM_EDU_FAULT_NOT_PRESENT)) {
         info |= SVM_EDU_STALE_INFO_NOT_PRESENT;
-    } else if (!w->fault && fresh.fault) {
+    } else if (!w->fault && fresh->fault) {
         info |= SVM_EDU_STALE_INFO_FEWER_RIGHTS;
-    } else if (walk_pa(w, va) != walk_pa(&fresh, va)) {
+    } else if (walk_pa(w, va) != walk_pa(fresh, va)) {
         info |= SVM_EDU_STALE_INFO_OTHER_FRAME;
     } else {
         return false;
     }
     s->counters[SVM_EDU_CNT_WALK_CACHE_STALE]++;
-    svm_edu_log_stale(s, pe->pasid, va, walk_pa(w, va), walk_pa(&fresh, va),
+    svm_edu_log_stale(s, pe->pasid, va, walk_pa(w, va), walk_pa(fresh, va),
                       info);
     return true;
+}
+
+/*
+ * Does the walk from the root @fpath pass through the entry @st was cached
+ * from, as it is now: the entry at that level present, not a leaf, pointing
+ * to @st's table, with @st's rights from the root down to it? Then the walk
+ * from @st reads the very entries @fpath read below it, and its outcome is
+ * @fresh's; @path gets that part of @fpath, as the walk from @st would
+ * have read it.
+ */
+static bool wc_agrees(const WalkStart *st, const WalkPath *fpath,
+                      WalkPath *path)
+{
+    unsigned at = fpath->top - (st->level + 1);   /* the cached entry */
+    bool user = true, rw = true;
+    unsigned i;
+
+    if (at >= fpath->levels_used) {
+        return false;
+    }
+    for (i = 0; i <= at; i++) {
+        uint64_t e = fpath->val[i];
+
+        if (!(e & PTE_P) || (e & (PTE_PS | PTE_RSVD))) {
+            return false;
+        }
+        user = user && (e & PTE_US);
+        rw = rw && (e & PTE_RW);
+    }
+    if ((fpath->val[at] & PTE_ADDR) != st->table || user != st->user ||
+        rw != st->rw) {
+        return false;
+    }
+    path->top = st->level;
+    path->top_user = st->user;
+    path->top_rw = st->rw;
+    path->levels_used = fpath->levels_used - (at + 1);
+    memcpy(path->addr, fpath->addr + at + 1,
+           path->levels_used * sizeof(path->addr[0]));
+    memcpy(path->val, fpath->val + at + 1,
+           path->levels_used * sizeof(path->val[0]));
+    return true;
+}
+
+/*
+ * One walk of the device that starts from the walk-cache entry @st, judged
+ * by the checker. The walk from the root that judges it comes first; when
+ * it agrees with @st (wc_agrees()), it is the device's walk too, and
+ * walking again from @st would only read the same entries a second time.
+ * Otherwise the device walks from @st and wc_walk_stale() compares the
+ * two outcomes. Returns true when the walk was stale.
+ */
+static bool walk_judged(SvmEduCore *s, const SvmEduPasidEntry *pe,
+                        uint64_t va, bool write, bool count,
+                        const WalkStart *st, SvmEduWalk *w, WalkPath *path)
+{
+    SvmEduWalk fresh;
+    WalkPath fpath;
+
+    walk_once(s, pe, va, write, false, NULL, &fresh, &fpath);
+    if (wc_agrees(st, &fpath, path)) {
+        /* What the walk from @st reads, a failed read included. */
+        s->counters[SVM_EDU_CNT_PTE_READS] +=
+            count * (path->levels_used +
+                     (fresh.fault == SVM_EDU_FAULT_BAD_TABLE));
+        *w = fresh;
+        return false;
+    }
+    walk_once(s, pe, va, write, count, st, w, path);
+    return wc_walk_stale(s, pe, va, write, w, &fresh);
 }
 
 void svm_edu_walk(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
@@ -269,16 +335,20 @@ void svm_edu_walk(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
 {
     /* Only the device's own walks use the walk cache, never the checker's. */
     bool cached = set_ad && s->cfg.wc_entries, hit;
+    bool la57 = pe->flags & SVM_EDU_PE_LA57;
+    WalkStart st;
     WalkPath path;
     unsigned tries;
 
     /* Only the device's own walks count; the checker's are not its work. */
     s->counters[SVM_EDU_CNT_WALKS] += set_ad;
     for (tries = 0; tries < SVM_EDU_WALK_RETRIES; tries++) {
-        walk_once(s, pe, va, write, set_ad, cached, w, &path, &hit);
-        /* Judged before any A/D update through the cached path. */
-        if (hit && s->stale_policy != SVM_EDU_STALE_OFF &&
-            wc_walk_stale(s, pe, va, write, w)) {
+        hit = cached && svm_edu_canonical(va, la57) &&
+              wc_start(s, pe, va, &st);
+        if (!hit || s->stale_policy == SVM_EDU_STALE_OFF) {
+            walk_once(s, pe, va, write, set_ad, hit ? &st : NULL, w, &path);
+        } else if (walk_judged(s, pe, va, write, set_ad, &st, w, &path)) {
+            /* Judged before any A/D update through the cached path. */
             if (s->stale_policy == SVM_EDU_STALE_ABORT) {
                 w->stale_abort = true;
                 break;
@@ -286,7 +356,7 @@ void svm_edu_walk(SvmEduCore *s, const SvmEduPasidEntry *pe, uint64_t va,
             if (s->stale_policy == SVM_EDU_STALE_REPORT) {
                 /* Forget what the walk cache has of @va: from the root. */
                 svm_edu_wc_inv_range(s, pe->pasid, va, 1);
-                walk_once(s, pe, va, write, set_ad, false, w, &path, &hit);
+                walk_once(s, pe, va, write, set_ad, NULL, w, &path);
             }
             /* use-stale: the cached path's outcome, as hardware would. */
         }

@@ -37,6 +37,7 @@
 #include "trace.h"
 #include "svm-edu-compat.h"
 #include "svm-edu-core.h"
+#include "svm-edu-ram.h"
 
 #define TYPE_SVM_EDU "svm-edu"
 OBJECT_DECLARE_SIMPLE_TYPE(SvmEduState, SVM_EDU)
@@ -47,6 +48,7 @@ struct SvmEduState {
     MemoryRegion mmio;
     SvmEduCore core;
     SvmEduConfig cfg;
+    SvmEduRamCache ram;
     char *stale_check;
 
     QemuThread thread;
@@ -88,12 +90,33 @@ static MemoryRegion *svm_edu_ram(SvmEduState *s, uint64_t pa, hwaddr *xlat,
     return mr;
 }
 
+/* Reads up to this long within a page use the page cache (svm-edu-ram.c). */
+#define SVM_EDU_SMALL_READ 64
+
 static int svm_edu_mem_rw(void *opaque, uint64_t pa, void *buf, uint32_t len,
                           bool is_write)
 {
     SvmEduState *s = opaque;
-    AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
+    AddressSpace *as;
 
+    if (!is_write && len <= SVM_EDU_SMALL_READ &&
+        len <= 4096 - (pa & 4095)) {
+        uint8_t *host = svm_edu_ram_ptr(&s->ram, pa, false, NULL, NULL);
+
+        if (!host) {
+            return -1;
+        }
+        if (len == 8 && !((uintptr_t)host & 7)) {
+            /* A paging entry: one load, never torn. */
+            uint64_t v = qatomic_read((uint64_t *)host);
+
+            memcpy(buf, &v, 8);
+        } else {
+            memcpy(buf, host, len);
+        }
+        return 0;
+    }
+    as = pci_get_address_space(PCI_DEVICE(s));
     while (len) {
         hwaddr xlat, l = len;
         MemoryRegion *mr;
@@ -110,19 +133,7 @@ static int svm_edu_mem_rw(void *opaque, uint64_t pa, void *buf, uint32_t len,
                 return -1;
             }
         } else {
-            /*
-             * Page-table reads are most of a walk: straight from RAM, and
-             * an aligned 8-byte entry in one load, never torn.
-             */
-            uint8_t *host = (uint8_t *)memory_region_get_ram_ptr(mr) + xlat;
-
-            if (l == 8 && !((uintptr_t)host & 7)) {
-                uint64_t v = qatomic_read((uint64_t *)host);
-
-                memcpy(buf, &v, 8);
-            } else {
-                memcpy(buf, host, l);
-            }
+            memcpy(buf, (uint8_t *)memory_region_get_ram_ptr(mr) + xlat, l);
         }
         pa += l;
         buf = (uint8_t *)buf + l;
@@ -172,19 +183,17 @@ static int svm_edu_mem_cmpxchg64(void *opaque, uint64_t pa, uint64_t expected,
                                  uint64_t desired, uint64_t *seen)
 {
     SvmEduState *s = opaque;
-    hwaddr xlat, l = 8;
     MemoryRegion *mr;
     uint64_t *host;
+    hwaddr xlat;
 
     if (pa & 7) {
         return -1;
     }
-    RCU_READ_LOCK_GUARD();
-    mr = svm_edu_ram(s, pa, &xlat, &l, true);
-    if (!mr || l < 8) {
+    host = (uint64_t *)svm_edu_ram_ptr(&s->ram, pa, true, &mr, &xlat);
+    if (!host) {
         return -1;
     }
-    host = (uint64_t *)((uint8_t *)memory_region_get_ram_ptr(mr) + xlat);
     *seen = le64_to_cpu(qatomic_cmpxchg(host, cpu_to_le64(expected),
                                         cpu_to_le64(desired)));
     memory_region_set_dirty(mr, xlat, 8);
@@ -338,6 +347,7 @@ static void svm_edu_realize(PCIDevice *pdev, Error **errp)
     }
 
     s->irq_bh = qemu_bh_new(svm_edu_irq_bh, s);
+    svm_edu_ram_init(&s->ram, pdev);
     qemu_thread_create(&s->thread, "svm-edu-dma", svm_edu_dma_thread, s,
                        QEMU_THREAD_JOINABLE);
     s->thread_running = true;
@@ -353,6 +363,7 @@ static void svm_edu_exit(PCIDevice *pdev)
         s->thread_running = false;
     }
     qemu_bh_delete(s->irq_bh);
+    svm_edu_ram_destroy(&s->ram);
     svm_edu_core_destroy(&s->core);
     msix_unuse_all_vectors(pdev);
     msix_uninit_exclusive_bar(pdev);

@@ -37,7 +37,7 @@ bench_rows() {
 		row("munmap_1", "munmap of 1 page, bound / unbound (same process)", "munmap_bound_vs_unbound_1", 1, 0.10, "<=", 1.3)
 		row("munmap_16", "munmap of 16 pages, bound / unbound (same process)", "munmap_bound_vs_unbound_16", 1, 0.10, "<=", 1.3)
 		row("munmap_512", "munmap of 512 pages, bound / unbound (same process)", "munmap_bound_vs_unbound_512", 1, 0.10, "<=", 1.3)
-		row("crossover", "whole-PASID crossover, from the device counters (pages)", "whole_pasid_crossover_pages", 1, 0, "report", 0)
+		row("crossover", "whole-PASID crossover, from the device counters (pages; spread: at the cheapest and the dearest PTE price)", "whole_pasid_crossover_pages", 1, 0, "report", 0)
 		row("fault", "device fault / CPU minor fault", "device_vs_cpu_fault", 1, 0.10, "<=", 2)
 	}' "$1"
 }

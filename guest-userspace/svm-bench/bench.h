@@ -49,6 +49,9 @@ int run_fill(void *dst, size_t len, uint16_t flags);
 void result(const char *key, double *v, int n, const char *unit);
 void series(const char *name, double x, double y);
 int set_param(const char *param, unsigned int value);
+/* Run on vCPU @cpu only (< 0: the current one); unpin(): on all again. */
+void pin_cpu(int cpu);
+void unpin(void);
 
 void bench_dma(void);
 void bench_inv(void);

@@ -2,11 +2,14 @@
 /*
  * svm-bench: the guest side of 'make bench'.
  */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench.h"
 
@@ -49,6 +52,29 @@ void *map_touched(size_t len, int advice)
 		madvise(p, len, advice);
 	memset(p, 1, len);
 	return p;
+}
+
+void pin_cpu(int cpu)
+{
+	cpu_set_t one;
+
+	if (cpu < 0)
+		cpu = sched_getcpu();
+	CPU_ZERO(&one);
+	CPU_SET(cpu < 0 ? 0 : cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		printf("# cannot pin to CPU %d\n", cpu);
+}
+
+void unpin(void)
+{
+	long i, n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t all;
+
+	CPU_ZERO(&all);
+	for (i = 0; i < n && i < CPU_SETSIZE; i++)
+		CPU_SET(i, &all);
+	sched_setaffinity(0, sizeof(all), &all);
 }
 
 static struct svm_edu_completion rec __attribute__((aligned(32)));
@@ -132,39 +158,75 @@ int set_param(const char *param, unsigned int value)
  *                                        PAGES (16) goes
  *        svm-bench table-memory          page-table memory per GiB mapped,
  *                                        for this binding's mode
+ *        svm-bench dma                   the DMA rows only (bandwidth, checker
+ *                                        on/off, IOTLB reach), to profile the
+ *                                        device
+ *        svm-bench fault                 the device/CPU fault row only
  */
-int main(int argc, char **argv)
+/* The subcommands; their arguments as main()'s, after the name. */
+static void cmd_attribution(int argc, char **argv)
 {
-	if (svmedu_open(&dev, 0) || svmedu_bind(&dev)) {
-		printf("# cannot open and bind /dev/svm-edu0\n");
-		return 1;
-	}
-	if (argc > 1 && !strcmp(argv[1], "attribution")) {
-		bench_attrib(argc > 2 ? atoi(argv[2]) : 2000,
-			     argc > 3 ? atoi(argv[3]) : 10);
-		svmedu_close(&dev);
-		return 0;
-	}
-	if (argc > 1 && !strcmp(argv[1], "munmap")) {
-		bench_munmap_breakdown(argc > 2 ? atoi(argv[2]) : 16);
-		svmedu_close(&dev);
-		return 0;
-	}
-	if (argc > 1 && !strcmp(argv[1], "table-memory")) {
-		bench_table_memory();
-		svmedu_close(&dev);
-		return 0;
-	}
-	if (argc > 1 && !strcmp(argv[1], "crossover")) {
-		bench_crossover();
-		svmedu_set_policy(&dev, "report");
-		svmedu_close(&dev);
-		return 0;
-	}
+	bench_attrib(argc > 0 ? atoi(argv[0]) : 2000,
+		     argc > 1 ? atoi(argv[1]) : 10);
+}
+
+static void cmd_munmap(int argc, char **argv)
+{
+	bench_munmap_breakdown(argc > 0 ? atoi(argv[0]) : 16);
+}
+
+static void cmd_all(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
 	bench_dma();
 	bench_inv();
 	bench_fault();
 	bench_table_memory();
+}
+
+#define NO_ARGS(fn)							\
+	static void cmd_##fn(int argc, char **argv)			\
+	{								\
+		(void)argc;						\
+		(void)argv;						\
+		bench_##fn();						\
+	}
+NO_ARGS(table_memory)
+NO_ARGS(fault)
+NO_ARGS(dma)
+NO_ARGS(crossover)
+
+static const struct {
+	const char *name;
+	void (*run)(int argc, char **argv);
+} commands[] = {
+	{ "attribution", cmd_attribution },
+	{ "munmap", cmd_munmap },
+	{ "table-memory", cmd_table_memory },
+	{ "fault", cmd_fault },
+	{ "dma", cmd_dma },
+	{ "crossover", cmd_crossover },
+};
+
+int main(int argc, char **argv)
+{
+	void (*run)(int argc, char **argv) = cmd_all;
+	size_t i;
+
+	for (i = 0; argc > 1 && i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			run = commands[i].run;
+	if (argc > 1 && run == cmd_all) {
+		fprintf(stderr, "svm-bench: no command '%s'\n", argv[1]);
+		return 2;
+	}
+	if (svmedu_open(&dev, 0) || svmedu_bind(&dev)) {
+		printf("# cannot open and bind /dev/svm-edu0\n");
+		return 1;
+	}
+	run(argc > 1 ? argc - 2 : 0, argv + 2);
+	/* Some runs change the checker's policy: back to the default. */
 	svmedu_set_policy(&dev, "report");
 	svmedu_close(&dev);
 	return 0;

@@ -18,4 +18,6 @@ rounds=${SVM_RACE_PATH_ROUNDS:-10}
 for p in munmap mprotect dontneed free mremap move-pages cow thp-split thp-collapse hugetlb exit; do
 	run svm-dma-test --mode shadow --race "$p" "$rounds"
 done
+# A shadow entry that outlived its page would show here (Bad page state).
+check "no kernel warning in dmesg" sh -c '! dmesg | grep -qE "WARNING:|BUG:|Oops|Call Trace"'
 exit "$svm_rc"
