@@ -275,7 +275,7 @@ bench: guest $(B)/bench/host_memcpy
 
 # Does the benchmark repeat? Two passes compared row by row (not part of
 # make test: several minutes of TCG, and a loaded host can fail it).
-bench-check: initramfs $(B)/bench/host_memcpy
+bench-check: guest $(B)/bench/host_memcpy
 	bash scripts/bench-check.sh
 
 test: unit $(FUZZER) qemus
